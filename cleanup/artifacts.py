@@ -1,0 +1,76 @@
+"""Stage 4, `artifacts`: run the rules of `rules/` over the text, in file order.
+
+Each rule sees the text as the rules before it left it. A hit with a fix becomes an edit when
+the fix mode allows it (`safe` by default; `unsafe` with --unsafe-fixes; nothing with
+--no-fix); every other hit becomes a finding. A rule whose regex times out is reported and
+skipped for this article.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cleanup.document import Change, Document
+from cleanup.model import Finding
+from cleanup.rules import Context, Hit, Rule, RuleSet
+
+STAGE = "artifacts"
+FIX_MODES = ("none", "safe", "unsafe")
+_QUOTED = re.compile(r"“[^”\n]*(?:”|$)|\"[^\"\n]*\"|«[^»\n]*»|„[^“”\n]*[“”]", re.MULTILINE)
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+
+
+def fix_allowed(rule: Rule, fix_mode: str) -> bool:
+    if fix_mode == "none" or rule.fix == "none":
+        return False
+    return rule.fix == "safe" or fix_mode == "unsafe"
+
+
+def finding_for(rule: Rule, hit: Hit, start: int | None = None, end: int | None = None) -> Finding:
+    message = rule.message if not hit.message else f"{rule.message} ({hit.message})"
+    s = hit.start if start is None else start
+    e = hit.end if end is None else end
+    return Finding(STAGE, rule.id, rule.severity, s, e, "", message, list(hit.suggestions))
+
+
+def run_rule(doc: Document, rule: Rule, ctx: Context, fix_mode: str) -> None:
+    try:
+        hits = rule.find(doc.text, ctx) if rule.find else []
+    except TimeoutError:
+        doc.add_finding(
+            Finding(STAGE, rule.id, "warning", 0, 0, "", f"rule `{rule.id}` timed out on this article and was skipped ({rule.source})")
+        )
+        return
+    if not hits:
+        return
+    if rule.skip_quotes:
+        spans = quote_spans(doc.text)
+        hits = [h for h in hits if not any(s <= h.start and h.end <= e for s, e in spans)]
+    apply_fix = fix_allowed(rule, fix_mode)
+    # a finding inside another rule's finding adds nothing for the editor (`. a` inside `Kim Jong-wrote. a`)
+    reported = [(f.start, f.end) for f in doc.findings if f.stage == STAGE and f.end > f.start]
+    changes: list[Change] = []
+    last_end = -1
+    for hit in sorted(hits, key=lambda h: (h.start, h.end)):
+        overlaps = hit.start < last_end
+        if apply_fix and hit.replacement is not None and not overlaps:
+            changes.append(Change(hit.start, hit.end, hit.replacement, rule.id, rule.name + (f": {hit.message}" if hit.message else "")))
+            last_end = hit.end
+            if rule.keep_finding:
+                # the fix removed the symptom, not the cause: say so where it was
+                doc.add_finding(finding_for(rule, hit, hit.start, hit.start))
+        elif not any(s <= hit.start and hit.end <= e for s, e in reported):
+            doc.add_finding(finding_for(rule, hit))
+    doc.apply(STAGE, changes)
+
+
+def run(doc: Document, ruleset: RuleSet, fix_mode: str = "safe") -> None:
+    skip = [(f.start, f.end) for f in doc.findings if f.rule == "foreign-paragraph"]
+    ctx = Context(ruleset.names, skip)
+    for rule in ruleset.rules:
+        run_rule(doc, rule, ctx, fix_mode)
+        if ctx.skip_spans:
+            ctx.skip_spans = [(f.start, f.end) for f in doc.findings if f.rule == "foreign-paragraph"]

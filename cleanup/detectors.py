@@ -1,0 +1,291 @@
+"""Named detectors: artifact classes that a phrase list cannot express. Each factory takes its
+parameters from the rule file and returns `find(text, ctx) -> list[Hit]`.
+
+Register a detector with @detector("name"); a rule file uses it with `kind: detector`,
+`detector: name` and `params: {...}`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Callable
+
+import regex
+
+from cleanup.rules import Context, Hit
+
+DETECTORS: dict[str, Callable[..., Callable[[str, Context], list[Hit]]]] = {}
+
+
+def detector(name: str):
+    def register(factory):
+        DETECTORS[name] = factory
+        return factory
+
+    return register
+
+
+@lru_cache(maxsize=200_000)
+def zipf(word: str, lang: str = "en") -> float:
+    from wordfreq import zipf_frequency  # heavy: loaded on first use only
+
+    return zipf_frequency(word, lang)
+
+
+_SENTENCE_END = re.compile(r"[.!?…](?=[\s”’\"')\]]|$)")
+
+
+def sentence_start(text: str, pos: int) -> int:
+    """Start of the sentence containing `pos`: after the last sentence end or line break."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    last = line_start
+    for m in _SENTENCE_END.finditer(text, line_start, pos):
+        last = m.end()
+    return last
+
+
+# ------------------------------------------------------------- leaked model text
+
+
+@detector("leaked_lines")
+def leaked_lines(phrases: list[str], max_line_chars: int = 300, flag_inline: bool = True):
+    """Model refusals and boilerplate. A line that consists of the leak (quotes, brackets and
+    punctuation around it allowed) is removed; inside a sentence it is only flagged."""
+    for i, p in enumerate(phrases):
+        if not isinstance(p, str):
+            raise ValueError(f"phrases[{i}] must be a string (quote it in YAML), got {p!r}")
+    body = "|".join(f"(?:{p})" for p in phrases)
+    pattern = regex.compile(rf"(?<!\w)(?:{body})", regex.IGNORECASE)
+    opener = "\"'“”‘’«»([*_ \t-"
+
+    def find(text: str, ctx: Context) -> list[Hit]:
+        hits = []
+        for m in pattern.finditer(text, timeout=1.0):
+            ls = text.rfind("\n", 0, m.start()) + 1
+            le = text.find("\n", m.end())
+            le = len(text) if le == -1 else le
+            line = text[ls:le]
+            standalone = not text[ls:m.start()].strip(opener) and len(line) <= max_line_chars
+            if not standalone:
+                if flag_inline:
+                        hits.append(Hit(m.start(), m.end(), None, "inside a sentence: check the source"))
+                continue
+            # remove the line and one line break with the blank lines around it
+            start, end = ls, le
+            while end < len(text) and text[end] == "\n":
+                end += 1
+            if end == len(text):  # last line: eat the breaks before it instead
+                end = le
+                while start > 0 and text[start - 1] == "\n":
+                    start -= 1
+            elif start > 0 and end - le == 1 and text[start - 2:start] == "\n\n":
+                pass  # `para\n\nLEAK\npara`: keep the paragraph break before it
+            hits.append(Hit(start, end, "", f"removed: {line.strip()!r}"))
+        return hits
+
+    return find
+
+
+# ------------------------------------------------------------- fused words
+
+
+@detector("fused_words")
+def fused_words(
+    function_words: list[str],
+    unknown_below: float = 2.0,
+    part_at_least: float = 3.0,
+    min_length: int = 6,
+):
+    """`Russiawhere`, `Chinawhich`, `thatthe`: an unknown token that splits into a common word
+    and a function word (or a known name and a function word). The fix inserts a space."""
+    func = {w.lower() for w in function_words}
+    token_re = re.compile(rf"(?<![\w'’@#/.-])[A-Za-z]{{{min_length},}}(?![\w'’@/-])")
+
+    def best_split(token: str, ctx: Context) -> tuple[str, str] | None:
+        best = None
+        best_score = 0.0
+        for i in range(2, len(token) - 1):
+            a, b = token[:i], token[i:]
+            if not b.islower():
+                continue
+            a_low = a.lower()
+            if not (a_low in func or b in func):
+                continue
+            if a[0].isupper() and (not a[1:].islower() or a_low in func):
+                continue  # `Herwig` is not `Her wig`: a capitalised fusion starts with a name
+            za, zb = zipf(a_low), zipf(b)
+            a_ok = za >= part_at_least or (a[0].isupper() and ctx.names.is_name_token(a))
+            if not (a_ok and zb >= part_at_least):
+                continue
+            score = min(za, zb)
+            if score > best_score:
+                best, best_score = (a, b), score
+        return best
+
+    def find(text: str, ctx: Context) -> list[Hit]:
+        hits = []
+        counts: dict[str, int] = {}
+        candidates = []
+        for m in token_re.finditer(text):
+            tok = m.group()
+            counts[tok] = counts.get(tok, 0) + 1
+            if tok.isupper() or ctx.names.is_name_token(tok):
+                continue
+            candidates.append(m)
+        for m in candidates:
+            tok = m.group()
+            if counts[tok] > 1:
+                continue  # used twice the same way: a name or term, not an accident
+            if zipf(tok.lower()) >= unknown_below:
+                continue
+            split = best_split(tok, ctx)
+            if split:
+                a, b = split
+                hits.append(Hit(m.start(), m.end(), f"{a} {b}", f"`{tok}` → `{a} {b}`", [f"{a} {b}"]))
+        return hits
+
+    return find
+
+
+# ------------------------------------------------------------- split or mangled names
+
+
+@detector("split_names")
+def split_names(verbs: list[str]):
+    """`Kim Jong-wrote. a to Putin`: a hyphenated name prefix whose given-name part was
+    replaced by a verb, often with a stray one-letter fragment after it."""
+    verb_set = {v.lower() for v in verbs}
+    pattern = re.compile(
+        r"\b(?P<prefix>[A-Z][a-z]+ [A-Z][a-z]+)-(?P<frag>[a-z]+)\b"
+        r"(?P<stray>[.,]?\s+(?P<letter>[a-z])\b(?=\s+[a-z]))?"
+    )
+
+    def find(text: str, ctx: Context) -> list[Hit]:
+        hits = []
+        for m in pattern.finditer(text):
+            prefix, frag = m.group("prefix"), m.group("frag")
+            known = ctx.names.hyphen_suffixes.get(prefix)
+            if known is not None:
+                if frag in known or frag.lower() in {k.lower() for k in known}:
+                    continue
+            elif frag not in verb_set:
+                continue  # an unknown name with an unknown part: not our business
+            if frag in ctx.names.syllables and known is None:
+                continue
+            # suggest the spelling of the name this article already uses, else the names file's
+            candidates = ctx.names.full_by_prefix.get(prefix, [])
+            in_article = [c for c in candidates if c in text]
+            full = (in_article or candidates or [None])[0]
+            suggestion = []
+            end = m.end() if m.group("stray") else m.end("frag")
+            if full:
+                suggestion = [f"{full} {frag}"]
+            hits.append(
+                Hit(
+                    m.start(),
+                    end,
+                    suggestion[0] if suggestion else None,
+                    f"`{text[m.start():end]}`: the name `{prefix}-…` lost its given name"
+                    + (f"; did you mean `{suggestion[0]}`?" if suggestion else ""),
+                    suggestion,
+                )
+            )
+        return hits
+
+    return find
+
+
+# ------------------------------------------------------------- negation
+
+
+NEGATION = re.compile(r"\b(?:not|never|no|nobody|nothing|neither|nor|none|cannot|nowhere)\b|n[’']t\b", re.IGNORECASE)
+
+
+@detector("doubled_negation")
+def doubled_negation(particles: list[str], allow_before: list[str]):
+    """`did not want X to supply arms to Kiev not.`: a negation particle left at the end of a
+    sentence by Dutch, German or French word order, after a clause that is already negated."""
+    allow = {w.lower() for w in allow_before}
+    pattern = re.compile(r"(?P<space>[ \t]+)(?P<p>" + "|".join(map(re.escape, particles)) + r")(?=[.!?])", re.IGNORECASE)
+
+    def find(text: str, ctx: Context) -> list[Hit]:
+        hits = []
+        for m in pattern.finditer(text):
+            s = sentence_start(text, m.start())
+            clause = text[s:m.start()]
+            words = re.findall(r"[\w’']+", clause)
+            if not words or words[-1].lower() in allow or len(words) < 3:
+                continue
+            if NEGATION.search(clause):
+                hits.append(Hit(m.start(), m.end(), "", f"the clause is already negated; `{m.group('p')}` is left over", [""]))
+            else:
+                hits.append(Hit(m.start("p"), m.end(), None, f"sentence-final `{m.group('p')}`: a negation left in source word order?"))
+        return hits
+
+    return find
+
+
+# ------------------------------------------------------------- text in another script
+
+
+SCRIPTS = r"\p{Cyrillic}\p{Han}\p{Hangul}\p{Hiragana}\p{Katakana}\p{Arabic}\p{Hebrew}\p{Greek}\p{Devanagari}\p{Thai}\p{Georgian}\p{Armenian}"
+
+
+@detector("foreign_script")
+def foreign_script(min_letters: int = 2):
+    """A run of Cyrillic, CJK, Hebrew... letters inside English text: a source-language leftover."""
+    pattern = regex.compile(rf"[{SCRIPTS}]+(?:[\s\d\p{{P}}]+[{SCRIPTS}]+)*")
+
+    def find(text: str, ctx: Context) -> list[Hit]:
+        hits = []
+        for m in pattern.finditer(text):
+            if sum(1 for ch in m.group() if ch.isalpha()) < min_letters:
+                continue
+            if ctx.in_skip_span(m.start(), m.end()):
+                continue  # the whole paragraph is already flagged by the language stage
+            hits.append(Hit(m.start(), m.end(), None, f"untranslated text `{m.group()[:40]}`"))
+        return hits
+
+    return find
+
+
+@detector("foreign_clause")
+def foreign_clause(function_words: dict[str, list[str]], min_words: int = 4, min_function_words: int = 2):
+    """A clause in another Latin-script language inside an English paragraph: a run of words
+    that are that language's rather than English, holding several of its function words."""
+    func = {lang: {w.lower() for w in words} for lang, words in function_words.items()}
+    all_func = set().union(*func.values()) if func else set()
+    word_re = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+    line_re = re.compile(r"[^\n]+")
+
+    def foreign(word: str, lang: str) -> bool:
+        low = word.lower()
+        if low in func[lang]:
+            return True
+        zl, ze = zipf(low, lang), zipf(low)
+        return zl >= 2.5 and zl > ze + 1.0
+
+    def find(text: str, ctx: Context) -> list[Hit]:
+        hits = []
+        for line in line_re.finditer(text):
+            words = list(word_re.finditer(line.group()))
+            if sum(1 for w in words if w.group().lower() in all_func) < min_function_words:
+                continue
+            if ctx.in_skip_span(line.start(), line.end()):
+                continue
+            for lang in func:
+                run: list = []
+                for w in words + [None]:
+                    if w is not None and foreign(w.group(), lang):
+                        run.append(w)
+                        continue
+                    nfunc = sum(1 for x in run if x.group().lower() in func[lang])
+                    lower = sum(1 for x in run if x.group()[0].islower())
+                    if len(run) >= min_words and nfunc >= min_function_words and lower >= 3:
+                        s, e = line.start() + run[0].start(), line.start() + run[-1].end()
+                        hits.append(Hit(s, e, None, f"looks like `{lang}`: `{text[s:e][:60]}`"))
+                    run = []
+        return hits
+
+    return find

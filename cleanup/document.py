@@ -1,0 +1,135 @@
+"""The text of one article while it is being cleaned, with its audit trail.
+
+Every change goes through `Document.apply`, which records an `Edit` whose offsets index the
+text as it stood just before that edit, and moves the findings already raised so they keep
+pointing at the same words. That one mechanism is what makes the audit trail replay exactly.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from cleanup.model import Edit, Finding
+
+
+@dataclass
+class Change:
+    """A replacement proposed against the document's current text."""
+
+    start: int
+    end: int
+    after: str
+    rule: str
+    message: str
+
+
+class Document:
+    def __init__(self, text: str):
+        self.text = text
+        self.edits: list[Edit] = []
+        self.findings: list[Finding] = []
+
+    def apply(self, stage: str, changes: list[Change]) -> list[Change]:
+        """Apply non-overlapping changes (all indexing the current text) in text order.
+
+        Overlapping changes after the first are skipped and returned, so the caller can report
+        them as findings instead. Returns the skipped changes.
+        """
+        changes = sorted(changes, key=lambda c: (c.start, c.end))
+        accepted: list[Change] = []
+        skipped: list[Change] = []
+        last_end = -1
+        for c in changes:
+            if self.text[c.start:c.end] == c.after:
+                continue  # a no-op is not an edit
+            if c.start < last_end:
+                skipped.append(c)
+                continue
+            accepted.append(c)
+            last_end = c.end
+        if not accepted:
+            return skipped
+        pieces: list[str] = []
+        pos = 0
+        shift = 0
+        for c in accepted:
+            before = self.text[c.start:c.end]
+            self.edits.append(
+                Edit(stage, c.rule, c.start + shift, c.end + shift, before, c.after, c.message)
+            )
+            pieces.append(self.text[pos:c.start])
+            pieces.append(c.after)
+            pos = c.end
+            shift += len(c.after) - (c.end - c.start)
+        pieces.append(self.text[pos:])
+        self._move_findings(accepted)
+        self.text = "".join(pieces)
+        return skipped
+
+    def _move_findings(self, accepted: list[Change]) -> None:
+        """Map every finding's span from the old text to the new one."""
+        if not self.findings:
+            return
+        starts = [c.start for c in accepted]
+        # cumulative shift before change i
+        cum = [0]
+        for c in accepted:
+            cum.append(cum[-1] + len(c.after) - (c.end - c.start))
+
+        def map_pos(p: int, side: str) -> int:
+            # changes entirely before p shift it; a change containing p snaps it to its edge
+            i = bisect.bisect_right(starts, p) - 1
+            if i < 0:
+                return p
+            c = accepted[i]
+            if p >= c.end and not (p == c.end == c.start and side == "start"):
+                return p + cum[i + 1]
+            # inside change i: start snaps to the change's start, end to its new end
+            new_start = c.start + cum[i]
+            return new_start if side == "start" else new_start + len(c.after)
+
+        for f in self.findings:
+            f.start = map_pos(f.start, "start")
+            f.end = max(f.start, map_pos(f.end, "end"))
+
+    def add_finding(self, finding: Finding) -> None:
+        self.findings.append(finding)
+
+    def finalize_findings(self) -> list[Finding]:
+        """Refresh each finding's `match` from the final text and sort them by position."""
+        for f in self.findings:
+            f.match = self.text[f.start:f.end]
+        self.findings.sort(key=lambda f: (f.start, f.end, f.rule))
+        return self.findings
+
+
+def replay(original: str, edits: list[dict]) -> str:
+    """Apply recorded edits in order to `original` (the audit trail's contract).
+
+    Runs of edits that move forward through the text are applied in one linear pass, so a
+    long article with thousands of edits replays in linear time, not quadratic.
+    """
+    text = original
+    pieces: list[str] = []
+    pos = 0  # how far `text` has been consumed into `pieces`
+    built = 0  # length of the pieces so far
+    for i, e in enumerate(edits):
+        start, end, before = e["start"], e["end"], e["before"]
+        if start < built:  # the edit goes back: settle the text built so far first
+            text = "".join(pieces) + text[pos:]
+            pieces, pos, built = [], 0, 0
+        old_start = pos + (start - built)
+        old_end = old_start + (end - start)
+        if not (0 <= start <= end and old_end <= len(text)):
+            raise ValueError(f"edit {i} ({e.get('rule')}) has span {start}:{end} outside the text")
+        if text[old_start:old_end] != before:
+            raise ValueError(
+                f"edit {i} ({e.get('rule')}) expects {before!r} at {start}:{end}, "
+                f"text has {text[old_start:old_end]!r}"
+            )
+        pieces.append(text[pos:old_start])
+        pieces.append(e["after"])
+        built += (old_start - pos) + len(e["after"])
+        pos = old_end
+    return "".join(pieces) + text[pos:]

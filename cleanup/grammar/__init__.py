@@ -1,0 +1,199 @@
+"""Stage 5, `grammar`: a grammar checker behind one interface, its results as Findings.
+
+Backends: `harper` (offline, the default), `languagetool` (a server through
+language-tool-python), `none`. Text is checked paragraph by paragraph (one line each), and
+each paragraph's raw result is cached on disk, keyed by text, backend, version and
+configuration, so an unchanged paragraph never costs a second call.
+
+Suggestions are findings, never edits, unless --unsafe-fixes is given and the rule is on the
+allow-list in `rules/grammar.yaml`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from cleanup.document import Change, Document
+from cleanup.model import Finding
+
+STAGE = "grammar"
+BACKENDS = ("harper", "languagetool", "none")
+_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+class GrammarBackendError(Exception):
+    """The backend cannot run (server unreachable, library missing): a usage error, exit 2."""
+
+
+@dataclass
+class RawLint:
+    """A backend's result for one paragraph; offsets are code points into the paragraph."""
+
+    start: int
+    end: int
+    rule: str  # without the backend prefix
+    category: str  # the backend's category: Spelling, Grammar, Style, TYPOS...
+    message: str
+    suggestions: list[str]
+
+    def to_list(self) -> list[Any]:
+        return [self.start, self.end, self.rule, self.category, self.message, self.suggestions]
+
+    @classmethod
+    def from_list(cls, data: list[Any]) -> "RawLint":
+        return cls(*data)
+
+
+class Backend(Protocol):
+    name: str
+
+    def cache_key(self) -> str:
+        """Backend version and configuration: part of every cache key."""
+
+    def check(self, paragraph: str) -> list[RawLint]: ...
+
+    def close(self) -> None: ...
+
+    def severity(self, lint: RawLint) -> str: ...
+
+
+class NoneBackend:
+    name = "none"
+
+    def cache_key(self) -> str:
+        return "none"
+
+    def check(self, paragraph: str) -> list[RawLint]:
+        return []
+
+    def close(self) -> None:
+        pass
+
+    def severity(self, lint: RawLint) -> str:
+        return "info"
+
+
+@dataclass
+class GrammarSettings:
+    """What rules/grammar.yaml configures."""
+
+    harper_disabled: list[str] = field(default_factory=list)
+    languagetool_disabled: list[str] = field(default_factory=list)
+    spelling_rules: list[str] = field(default_factory=list)  # rules whose findings are misspellings
+    repetition_rules: list[str] = field(default_factory=list)
+    unsafe_fix_allowlist: list[str] = field(default_factory=list)
+
+
+@dataclass
+class GrammarStats:
+    paragraphs: int = 0
+    calls: int = 0
+    cache_hits: int = 0
+    suppressed: int = 0
+
+
+def make_backend(name: str, settings: GrammarSettings, languagetool_url: str | None = None, language: str = "en-US"):
+    if name == "none":
+        return NoneBackend()
+    if name == "harper":
+        from cleanup.grammar.harper_backend import HarperBackend
+
+        return HarperBackend(settings.harper_disabled)
+    if name == "languagetool":
+        from cleanup.grammar.languagetool_backend import LanguageToolBackend
+
+        return LanguageToolBackend(languagetool_url, settings.languagetool_disabled, language)
+    raise GrammarBackendError(f"unknown grammar backend {name!r}: choose one of {', '.join(BACKENDS)}")
+
+
+_WORD_AT = re.compile(r"[\w’'-]+")
+
+
+def _is_name(text: str, start: int, end: int, names, article_text: str) -> bool:
+    """Is the flagged token a proper name? Names file, capitalisation mid-sentence,
+    hyphenated name parts (`Jong-un`), or a capitalised word the article repeats."""
+    token = text[start:end].rstrip("’'s").rstrip("’'")
+    if not token:
+        return False
+    parts = [p for p in re.split(r"[-’']", token) if p]
+    if parts and all(names.is_name_token(p) for p in parts):
+        return True
+    before = text[:start]
+    if before.endswith("-") and re.search(r"[A-Z]\w*-$", before):
+        return True  # the lower-case half of a hyphenated given name: `Jong-un`, `Sun-nam`
+    if token[0].isupper():
+        prev = before.rstrip()
+        mid_sentence = bool(prev) and prev[-1] not in ".!?:;\"“”‘'(—–-"
+        if mid_sentence or article_text.count(token) >= 2:
+            return True
+    return False
+
+
+def _names_or_compound(text: str, start: int, end: int, names) -> bool:
+    """A lint that starts on a known name (`Un does`, `Un’s`) or on one half of a hyphenated
+    compound (`tri-border`, `Indo-Pacific`): checkers split these wrongly; not worth an editor's time."""
+    first = _WORD_AT.match(text, start)
+    if first:
+        word = re.split(r"[’'-]", first.group())[0]
+        if word[:1].isupper() and word.lower() in names.person_tokens:
+            return True
+    return (start > 0 and text[start - 1] == "-") or (end < len(text) and text[end] == "-")
+
+
+def run(
+    doc: Document,
+    backend,
+    cache,
+    settings: GrammarSettings,
+    names,
+    doubling_allowed,
+    stats: GrammarStats,
+    unsafe_fixes: bool = False,
+) -> None:
+    if backend.name == "none":
+        return
+    text = doc.text
+    taken = [(f.start, f.end) for f in doc.findings if f.stage != STAGE]
+    prefix = backend.name + ":"
+    keybase = backend.cache_key()
+    changes: list[Change] = []
+    for m in _PARAGRAPH.finditer(text):
+        para = m.group()
+        if not para.strip():
+            continue
+        stats.paragraphs += 1
+        lints = cache.get(keybase, para) if cache is not None else None
+        if lints is None:
+            stats.calls += 1
+            lints = backend.check(para)
+            if cache is not None:
+                cache.put(keybase, para, lints)
+        else:
+            stats.cache_hits += 1
+        for lint in lints:
+            start, end = m.start() + lint.start, m.start() + lint.end
+            if not (m.start() <= start <= end <= m.end()):
+                continue
+            if lint.rule in settings.spelling_rules and _is_name(text, start, end, names, text):
+                stats.suppressed += 1
+                continue
+            if lint.rule not in settings.repetition_rules and _names_or_compound(text, start, end, names):
+                stats.suppressed += 1
+                continue
+            if lint.rule in settings.repetition_rules and doubling_allowed(text, start):
+                stats.suppressed += 1
+                continue
+            if any(s < end and start < e or (s == e == start) for s, e in taken):
+                stats.suppressed += 1
+                continue  # an artifact rule already reports this span
+            rule = prefix + lint.rule
+            if unsafe_fixes and rule in settings.unsafe_fix_allowlist and len(lint.suggestions) == 1:
+                changes.append(Change(start, end, lint.suggestions[0], rule, lint.message))
+                continue
+            doc.add_finding(
+                Finding(STAGE, rule, backend.severity(lint), start, end, text[start:end], lint.message, list(lint.suggestions[:5]))
+            )
+    if changes:
+        doc.apply(STAGE, changes)

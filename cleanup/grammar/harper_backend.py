@@ -1,0 +1,61 @@
+"""Harper through harper-py: offline, in process. One Linter per worker process."""
+
+from __future__ import annotations
+
+from cleanup.grammar import RawLint
+
+# Harper's lint kinds that mean "probably wrong"; the rest (style, readability...) are info
+WARNING_KINDS = {
+    "Spelling", "Grammar", "Agreement", "BoundaryError", "Eggcorn", "Malapropism", "Punctuation",
+    "Repetition", "Typo", "Usage", "WordChoice", "Capitalization", "Miscellaneous", "Nonstandard",
+}
+
+
+class HarperBackend:
+    name = "harper"
+
+    def __init__(self, disabled: list[str]):
+        import harper  # heavy: loaded only when the harper backend is used
+
+        self._harper = harper
+        self.linter = harper.Linter()
+        config = self.linter.get_lint_config()
+        unknown = [r for r in disabled if r not in config]
+        if unknown:
+            from cleanup.grammar import GrammarBackendError
+
+            raise GrammarBackendError(f"rules/grammar.yaml: unknown Harper rule(s): {', '.join(unknown)}")
+        self.disabled = sorted(disabled)
+        self.linter.set_lint_config({**config, **{r: False for r in self.disabled}})
+        try:
+            from importlib.metadata import version
+
+            self.version = version("harper-py")
+        except Exception:  # pragma: no cover - metadata missing in odd installs
+            self.version = "unknown"
+
+    def cache_key(self) -> str:
+        return f"harper {self.version} disabled={','.join(self.disabled)}"
+
+    def check(self, paragraph: str) -> list[RawLint]:
+        organized = self.linter.organized_lints(paragraph, language=self._harper.Language.PLAINTEXT)
+        out: list[RawLint] = []
+        for rule, lints in organized.items():
+            for lint in lints:
+                suggestions = []
+                for s in lint.suggestions:
+                    if s.kind == self._harper.SuggestionKind.REMOVE:
+                        suggestions.append("")
+                    elif s.kind == self._harper.SuggestionKind.INSERT_AFTER:
+                        suggestions.append(lint.problem_text + s.replacement_text)
+                    else:
+                        suggestions.append(s.replacement_text)
+                out.append(RawLint(lint.span.start, lint.span.end, rule, lint.lint_kind, lint.message, suggestions))
+        out.sort(key=lambda x: (x.start, x.end, x.rule))
+        return out
+
+    def severity(self, lint: RawLint) -> str:
+        return "warning" if lint.category in WARNING_KINDS else "info"
+
+    def close(self) -> None:
+        self.linter = None

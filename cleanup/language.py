@@ -1,0 +1,152 @@
+"""Stage 3, `language`: which language the article is in, and which paragraphs are not.
+
+langdetect is seeded so that results are deterministic. For an English target, a paragraph
+dense in English function words is English without asking langdetect (which is the slow part);
+only the doubtful ones are detected. A paragraph is one non-empty line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cleanup.document import Document
+from cleanup.model import Finding
+
+STAGE = "language"
+
+ENGLISH_FUNCTION_WORDS = frozenset(
+    """a about after all also an and any are as at be been but by can could did do does for
+    from had has have he her his how i if in into is it its more most no not of on one or our
+    out she so than that the their them there these they this those to up was we were what when
+    where which while who will with would you""".split()
+)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_PARAGRAPH = re.compile(r"[^\n]+")
+MIN_PARAGRAPH_LETTERS = 25
+
+
+@dataclass
+class LanguageResult:
+    code: str
+    confidence: float
+    foreign_share: float  # share of the letters in paragraphs flagged as another language
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "confidence": round(self.confidence, 4)}
+
+
+@lru_cache(maxsize=1)
+def _detector_factory():
+    from langdetect import DetectorFactory, detector_factory
+
+    DetectorFactory.seed = 0
+    detector_factory.init_factory()
+    return detector_factory._factory
+
+
+def detect(text: str) -> tuple[str, float]:
+    """Most probable language of `text` and its probability; ('unknown', 0) if undecidable."""
+    from langdetect.lang_detect_exception import LangDetectException
+
+    factory = _detector_factory()
+    try:
+        det = factory.create()
+        det.append(text[:4000])
+        probs = det.get_probabilities()
+    except LangDetectException:
+        return "unknown", 0.0
+    if not probs:
+        return "unknown", 0.0
+    best = probs[0]
+    return _normalise_code(best.lang), float(best.prob)
+
+
+def _normalise_code(code: str) -> str:
+    return code.split("-")[0]
+
+
+def script_of(ch: str) -> str:
+    """A coarse script name from the Unicode character name (LATIN, CYRILLIC, CJK...)."""
+    try:
+        name = unicodedata.name(ch)
+    except ValueError:
+        return "UNKNOWN"
+    first = name.split(" ")[0]
+    if first in ("CJK", "HIRAGANA", "KATAKANA", "HANGUL"):
+        return first
+    return first
+
+
+def letter_scripts(text: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for ch in text:
+        if ch.isalpha():
+            if ch.isascii():
+                counts["LATIN"] = counts.get("LATIN", 0) + 1
+            else:
+                s = script_of(ch)
+                counts[s] = counts.get(s, 0) + 1
+    return counts
+
+
+def english_function_share(words: list[str]) -> float:
+    if not words:
+        return 0.0
+    return sum(1 for w in words if w.lower() in ENGLISH_FUNCTION_WORDS) / len(words)
+
+
+def paragraph_language(paragraph: str, target: str) -> tuple[str, float] | None:
+    """The paragraph's language when it is confidently not `target`, else None."""
+    letters = letter_scripts(paragraph)
+    total = sum(letters.values())
+    if total < MIN_PARAGRAPH_LETTERS:
+        return None
+    words = _WORD.findall(paragraph)
+    latin_share = letters.get("LATIN", 0) / total
+    if target == "en" and latin_share > 0.9:
+        share = english_function_share(words)
+        if share >= 0.12 or len(words) < 5:
+            return None  # plainly English: no need to ask langdetect
+    code, prob = detect(paragraph)
+    if code == target or code == "unknown":
+        return None
+    if latin_share > 0.5 and prob < 0.9:
+        return None
+    if target == "en" and latin_share > 0.5 and english_function_share(words) >= 0.2:
+        return None
+    return code, prob
+
+
+def run(doc: Document, target: str = "en") -> LanguageResult:
+    text = doc.text
+    if not text.strip():
+        return LanguageResult("unknown", 0.0, 1.0)
+    flagged_letters = 0
+    total_letters = 0
+    for m in _PARAGRAPH.finditer(text):
+        para = m.group()
+        n = sum(1 for ch in para if ch.isalpha())
+        total_letters += n
+        found = paragraph_language(para, target)
+        if found is None:
+            continue
+        code, prob = found
+        flagged_letters += n
+        doc.add_finding(
+            Finding(
+                STAGE,
+                "foreign-paragraph",
+                "warning",
+                m.start(),
+                m.end(),
+                para,
+                f"paragraph appears to be in `{code}` (p={prob:.2f}), not `{target}`: "
+                "left untranslated? Translate it or remove it.",
+            )
+        )
+    code, prob = detect(text)
+    foreign_share = flagged_letters / total_letters if total_letters else 1.0
+    return LanguageResult(code, prob, foreign_share)

@@ -1,0 +1,87 @@
+"""Stage 2, `normalize`: repair encoding with ftfy, then normalise whitespace.
+
+House style keeps curly quotes and dashes, so ftfy's `uncurl_quotes` is off. ftfy runs per
+line, and each line it changes becomes one edit whose message lists the ftfy steps
+(`fix_and_explain`), so an editor can see why `Kimâ€™s` became `Kim’s`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from cleanup.document import Change, Document
+from cleanup.model import Finding
+
+STAGE = "normalize"
+
+# characters that say a line may need ftfy; a pure-ASCII line without them cannot
+_NEEDS_FTFY = re.compile(r"[^\x09\x0a\x20-\x7e]|&[#a-zA-Z0-9]+;")
+_LINE = re.compile(r"[^\n]*")
+
+WHITESPACE_STEPS: list[tuple[str, re.Pattern[str], object, str]] = [
+    ("line-endings", re.compile(r"\r\n?"), "\n", "line ending normalised to LF"),
+    ("invisible-chars", re.compile(r"[\u200b\u2060\ufeff\u00ad]+"), "", "invisible character removed"),
+    ("nbsp", re.compile(r"[\u00a0\u2007\u202f]"), " ", "no-break space replaced by a space"),
+    ("trailing-space", re.compile(r"[ \t]+(?=\n|\Z)"), "", "trailing whitespace removed"),
+    ("repeated-spaces", re.compile(r"(?<=\S)  +(?=\S)"), " ", "repeated spaces collapsed"),
+    ("blank-lines", re.compile(r"\n(?:[ \t]*\n){2,}"), "\n\n", "run of blank lines collapsed to one"),
+    ("leading-blank-lines", re.compile(r"\A(?:[ \t]*\n)+"), "", "blank lines at the start removed"),
+    ("trailing-blank-lines", re.compile(r"\n{2,}\Z"), "\n", "blank lines at the end removed"),
+]
+
+
+@lru_cache(maxsize=1)
+def _ftfy_config():
+    import ftfy
+
+    # line breaks are the whitespace step's job (one edit per break, with its own rule id)
+    return ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, explain=True)
+
+
+def _ftfy_changes(text: str) -> list[Change]:
+    import ftfy
+
+    config = _ftfy_config()
+    changes: list[Change] = []
+    for m in _LINE.finditer(text):
+        line = m.group()
+        if not line or not _NEEDS_FTFY.search(line):
+            continue
+        fixed, steps = ftfy.fix_and_explain(line, config=config)
+        if fixed == line:
+            continue
+        # trim the common prefix and suffix so the edit covers only what changed
+        p = 0
+        limit = min(len(line), len(fixed))
+        while p < limit and line[p] == fixed[p]:
+            p += 1
+        s = 0
+        while s < limit - p and line[-1 - s] == fixed[-1 - s]:
+            s += 1
+        step_names = ", ".join(name for _kind, name in steps or [])
+        changes.append(
+            Change(
+                m.start() + p,
+                m.end() - s,
+                fixed[p : len(fixed) - s],
+                "ftfy",
+                f"ftfy: {step_names}" if step_names else "ftfy",
+            )
+        )
+    return changes
+
+
+def run(doc: Document, decode_note: str | None = None) -> None:
+    doc.apply(STAGE, _ftfy_changes(doc.text))
+    for rule, pattern, repl, message in WHITESPACE_STEPS:
+        changes = [
+            Change(m.start(), m.end(), repl, rule, message)  # type: ignore[arg-type]
+            for m in pattern.finditer(doc.text)
+        ]
+        if changes:
+            doc.apply(STAGE, changes)
+    if decode_note:
+        doc.add_finding(
+            Finding(STAGE, "decoding", "warning", 0, 0, "", f"{decode_note}: check for mis-decoded characters")
+        )

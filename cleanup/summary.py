@@ -1,0 +1,69 @@
+"""Counts of a run, for `summary.json` and the table printed at the end."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Summary:
+    articles: int = 0
+    errors: int = 0
+    reused: int = 0
+    verdicts: Counter = field(default_factory=Counter)
+    edits: Counter = field(default_factory=Counter)  # "stage/rule" -> count
+    findings: Counter = field(default_factory=Counter)  # severity -> count
+    finding_rules: Counter = field(default_factory=Counter)
+    grammar_calls: int = 0
+    grammar_cache_hits: int = 0
+    error_messages: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def add(self, record: dict[str, Any], reused: bool = False) -> None:
+        self.articles += 1
+        self.reused += int(reused)
+        if "error" in record and "text" not in record:
+            self.errors += 1
+            if len(self.error_messages) < 50:
+                self.error_messages.append(record["error"])
+            return
+        self.verdicts[record["verdict"]] += 1
+        for e in record["edits"]:
+            self.edits[f"{e['stage']}/{e['rule']}"] += 1
+        for f in record["findings"]:
+            self.findings[f["severity"]] += 1
+            self.finding_rules[f"{f['stage']}/{f['rule']}"] += 1
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.errors == 0 and set(self.verdicts) <= {"clean"} else 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "articles": self.articles,
+            "errors": self.errors,
+            "reused": self.reused,
+            "verdicts": {v: self.verdicts.get(v, 0) for v in ("clean", "review", "reject")},
+            "edits": dict(sorted(self.edits.items())),
+            "findings": {s: self.findings.get(s, 0) for s in ("error", "warning", "info")},
+            "findings_by_rule": dict(sorted(self.finding_rules.items())),
+            "grammar": {"calls": self.grammar_calls, "cache_hits": self.grammar_cache_hits},
+            "error_messages": self.error_messages,
+            "seconds": round(self.seconds, 3),
+        }
+
+    def table(self) -> str:
+        rows = [("articles", str(self.articles)), ("  reused from the last run", str(self.reused)), ("  errors", str(self.errors))]
+        rows += [(f"verdict {v}", str(self.verdicts.get(v, 0))) for v in ("clean", "review", "reject")]
+        rows += [(f"findings {s}", str(self.findings.get(s, 0))) for s in ("error", "warning", "info")]
+        rows.append(("grammar calls / cache hits", f"{self.grammar_calls} / {self.grammar_cache_hits}"))
+        rows.append(("edits", str(sum(self.edits.values()))))
+        rows += [(f"  {k}", str(v)) for k, v in sorted(self.edits.items(), key=lambda kv: (-kv[1], kv[0]))]
+        width = max(len(k) for k, _ in rows)
+        lines = [f"{k:<{width}}  {v:>6}" for k, v in rows]
+        for msg in self.error_messages[:10]:
+            lines.append(f"error: {msg}")
+        lines.append(f"done in {self.seconds:.2f}s")
+        return "\n".join(lines)
