@@ -25,7 +25,8 @@ ENGLISH_FUNCTION_WORDS = frozenset(
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _PARAGRAPH = re.compile(r"[^\n]+")
-MIN_PARAGRAPH_LETTERS = 25
+MIN_PARAGRAPH_LETTERS = 25  # in another script
+MIN_LATIN_PARAGRAPH_LETTERS = 40  # langdetect guesses wildly on a short Latin-script line
 
 
 @dataclass
@@ -106,6 +107,12 @@ def paragraph_language(paragraph: str, target: str) -> tuple[str, float] | None:
         return None
     words = _WORD.findall(paragraph)
     latin_share = letters.get("LATIN", 0) / total
+    if latin_share > 0.5:
+        if total < MIN_LATIN_PARAGRAPH_LETTERS or len(words) < 6:
+            return None
+        capitalised = sum(1 for w in words if w[:1].isupper())
+        if capitalised >= 0.6 * len(words):
+            return None  # a list of names or a headline: langdetect reads the names' origin
     if target == "en" and latin_share > 0.9:
         share = english_function_share(words)
         if share >= 0.12 or len(words) < 5:

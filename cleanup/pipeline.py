@@ -66,6 +66,7 @@ def load_grammar_settings(ruleset: RuleSet) -> grammar_stage.GrammarSettings:
             data = (_load_yaml(path) or {}).get("grammar", {})
             for key in ("harper_disabled", "languagetool_disabled", "spelling_rules", "repetition_rules", "unsafe_fix_allowlist"):
                 setattr(settings, key, list(data.get(key, [])))
+            settings.severity = dict(data.get("severity", {}))
     return settings
 
 

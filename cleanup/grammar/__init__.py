@@ -84,6 +84,7 @@ class GrammarSettings:
     spelling_rules: list[str] = field(default_factory=list)  # rules whose findings are misspellings
     repetition_rules: list[str] = field(default_factory=list)
     unsafe_fix_allowlist: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)  # rule -> severity, overriding the category's
 
 
 @dataclass
@@ -111,24 +112,31 @@ def make_backend(name: str, settings: GrammarSettings, languagetool_url: str | N
 _WORD_AT = re.compile(r"[\w’'-]+")
 
 
-def _is_name(text: str, start: int, end: int, names, article_text: str) -> bool:
-    """Is the flagged token a proper name? Names file, capitalisation mid-sentence,
-    hyphenated name parts (`Jong-un`), or a capitalised word the article repeats."""
-    token = text[start:end].rstrip("’'s").rstrip("’'")
-    if not token:
-        return False
+def _not_a_misspelling(text: str, start: int, end: int, names, article_text: str) -> bool:
+    """Is a token a checker calls misspelt really a name, an acronym, a hashtag or a word
+    that English text uses? Grammar checkers' dictionaries are small; news is full of names."""
+    from cleanup.detectors import zipf
+
+    token = re.sub(r"(?:['’]s|['’])$", "", text[start:end])
+    if len(token) <= 1 or token.isupper() or not token.isascii() and token[:1].isupper():
+        return True  # a letter, an acronym (`SPD`, `KCNA`), a foreign name (`Kühn`)
+    if start > 0 and text[start - 1] in "#@/":
+        return True  # a hashtag, a handle, part of a path
     parts = [p for p in re.split(r"[-’']", token) if p]
     if parts and all(names.is_name_token(p) for p in parts):
         return True
     before = text[:start]
     if before.endswith("-") and re.search(r"[A-Z]\w*-$", before):
         return True  # the lower-case half of a hyphenated given name: `Jong-un`, `Sun-nam`
+    if token.islower() and re.search(r"[A-Z]\w+ $", before) and re.match(r" [A-Z]", text[end:end + 2]):
+        return True  # a name particle: `Lula da Silva`, `Florian von Brunn`
     if token[0].isupper():
         prev = before.rstrip()
         mid_sentence = bool(prev) and prev[-1] not in ".!?:;\"“”‘'(—–-"
-        if mid_sentence or article_text.count(token) >= 2:
+        if mid_sentence or article_text.count(token) >= 2 or zipf(token.lower()) >= 1.0:
             return True
-    return False
+        return False
+    return zipf(token.lower()) >= 2.8  # attested in English usage: `cancelled`, `sommelier`
 
 
 def _names_or_compound(text: str, start: int, end: int, names) -> bool:
@@ -176,7 +184,7 @@ def run(
             start, end = m.start() + lint.start, m.start() + lint.end
             if not (m.start() <= start <= end <= m.end()):
                 continue
-            if lint.rule in settings.spelling_rules and _is_name(text, start, end, names, text):
+            if lint.rule in settings.spelling_rules and _not_a_misspelling(text, start, end, names, text):
                 stats.suppressed += 1
                 continue
             if lint.rule not in settings.repetition_rules and _names_or_compound(text, start, end, names):
@@ -192,8 +200,9 @@ def run(
             if unsafe_fixes and rule in settings.unsafe_fix_allowlist and len(lint.suggestions) == 1:
                 changes.append(Change(start, end, lint.suggestions[0], rule, lint.message))
                 continue
+            severity = settings.severity.get(lint.rule) or backend.severity(lint)
             doc.add_finding(
-                Finding(STAGE, rule, backend.severity(lint), start, end, text[start:end], lint.message, list(lint.suggestions[:5]))
+                Finding(STAGE, rule, severity, start, end, text[start:end], lint.message, list(lint.suggestions[:5]))
             )
     if changes:
         doc.apply(STAGE, changes)
