@@ -112,7 +112,7 @@ def make_backend(name: str, settings: GrammarSettings, languagetool_url: str | N
 _WORD_AT = re.compile(r"[\w’'-]+")
 
 
-def _not_a_misspelling(text: str, start: int, end: int, names, article_text: str) -> bool:
+def _not_a_misspelling(text: str, start: int, end: int, names, article_text: str, suggestions: list[str]) -> bool:
     """Is a token a checker calls misspelt really a name, an acronym, a hashtag or a word
     that English text uses? Grammar checkers' dictionaries are small; news is full of names."""
     from cleanup.detectors import zipf
@@ -136,7 +136,12 @@ def _not_a_misspelling(text: str, start: int, end: int, names, article_text: str
         if mid_sentence or article_text.count(token) >= 2 or zipf(token.lower()) >= 1.0:
             return True
         return False
-    return zipf(token.lower()) >= 2.8  # attested in English usage: `cancelled`, `sommelier`
+    # attested in English usage (`cancelled`, `timeframe`), unless a suggestion is far more
+    # common, which is what a typo looks like (`teh` → `the`, `recieve` → `receive`)
+    z = zipf(token.lower())
+    if z < 2.5:
+        return False
+    return not any(zipf(s.lower()) >= z + 1.5 for s in suggestions[:3] if s and " " not in s)
 
 
 def _names_or_compound(text: str, start: int, end: int, names) -> bool:
@@ -184,7 +189,7 @@ def run(
             start, end = m.start() + lint.start, m.start() + lint.end
             if not (m.start() <= start <= end <= m.end()):
                 continue
-            if lint.rule in settings.spelling_rules and _not_a_misspelling(text, start, end, names, text):
+            if lint.rule in settings.spelling_rules and _not_a_misspelling(text, start, end, names, text, lint.suggestions):
                 stats.suppressed += 1
                 continue
             if lint.rule not in settings.repetition_rules and _names_or_compound(text, start, end, names):
