@@ -48,14 +48,30 @@ def _detector_factory():
     return detector_factory._factory
 
 
-def detect(text: str) -> tuple[str, float]:
-    """Most probable language of `text` and its probability; ('unknown', 0) if undecidable."""
+DETECT_KEY = "langdetect 1.0.9 seed=0 chars=4000"
+
+
+def detect(text: str, cache=None) -> tuple[str, float]:
+    """Most probable language of `text` and its probability; ('unknown', 0) if undecidable.
+    Results are cached with the grammar results: a warm pre-commit run never loads langdetect."""
+    sample = text[:4000]
+    if cache is not None:
+        hit = cache.get(DETECT_KEY, sample)
+        if hit is not None:
+            return hit[0], hit[1]
+    code, prob = _detect(sample)
+    if cache is not None:
+        cache.put(DETECT_KEY, sample, [code, prob])
+    return code, prob
+
+
+def _detect(text: str) -> tuple[str, float]:
     from langdetect.lang_detect_exception import LangDetectException
 
     factory = _detector_factory()
     try:
         det = factory.create()
-        det.append(text[:4000])
+        det.append(text)
         probs = det.get_probabilities()
     except LangDetectException:
         return "unknown", 0.0
@@ -99,7 +115,7 @@ def english_function_share(words: list[str]) -> float:
     return sum(1 for w in words if w.lower() in ENGLISH_FUNCTION_WORDS) / len(words)
 
 
-def paragraph_language(paragraph: str, target: str) -> tuple[str, float] | None:
+def paragraph_language(paragraph: str, target: str, cache=None) -> tuple[str, float] | None:
     """The paragraph's language when it is confidently not `target`, else None."""
     letters = letter_scripts(paragraph)
     total = sum(letters.values())
@@ -117,7 +133,7 @@ def paragraph_language(paragraph: str, target: str) -> tuple[str, float] | None:
         share = english_function_share(words)
         if share >= 0.12 or len(words) < 5:
             return None  # plainly English: no need to ask langdetect
-    code, prob = detect(paragraph)
+    code, prob = detect(paragraph, cache)
     if code == target or code == "unknown":
         return None
     if latin_share > 0.5 and prob < 0.9:
@@ -127,7 +143,7 @@ def paragraph_language(paragraph: str, target: str) -> tuple[str, float] | None:
     return code, prob
 
 
-def run(doc: Document, target: str = "en") -> LanguageResult:
+def run(doc: Document, target: str = "en", cache=None) -> LanguageResult:
     text = doc.text
     if not text.strip():
         return LanguageResult("unknown", 0.0, 1.0)
@@ -137,7 +153,7 @@ def run(doc: Document, target: str = "en") -> LanguageResult:
         para = m.group()
         n = sum(1 for ch in para if ch.isalpha())
         total_letters += n
-        found = paragraph_language(para, target)
+        found = paragraph_language(para, target, cache)
         if found is None:
             continue
         code, prob = found
@@ -154,6 +170,6 @@ def run(doc: Document, target: str = "en") -> LanguageResult:
                 "left untranslated? Translate it or remove it.",
             )
         )
-    code, prob = detect(text)
+    code, prob = detect(text, cache)
     foreign_share = flagged_letters / total_letters if total_letters else 1.0
     return LanguageResult(code, prob, foreign_share)

@@ -78,14 +78,14 @@ class Pipeline:
         self.ruleset = ruleset or load_ruleset(options)
         self.grammar_settings = load_grammar_settings(self.ruleset)
         self.grammar_stats = grammar_stage.GrammarStats()
+        self.backend_key = grammar_stage.backend_key(options.grammar, self.grammar_settings, options.languagetool_url)
         self._backend = None
         self._cache = None
         self._doubling_patterns = [
             p for r in self.ruleset.rules if r.kind == "repetition" for p in r.params.get("_allow_compiled", [])
         ]
 
-    @property
-    def backend(self):
+    def get_backend(self):
         if self._backend is None:
             self._backend = grammar_stage.make_backend(
                 self.options.grammar, self.grammar_settings, self.options.languagetool_url
@@ -94,10 +94,10 @@ class Pipeline:
 
     @property
     def cache(self):
-        if self._cache is None and self.options.use_cache and self.options.grammar != "none":
-            from cleanup.grammar.cache import GrammarCache, default_cache_dir
+        if self._cache is None and self.options.use_cache:
+            from cleanup.cache import ResultCache, default_cache_dir
 
-            self._cache = GrammarCache(self.options.cache_dir or default_cache_dir())
+            self._cache = ResultCache(self.options.cache_dir or default_cache_dir())
         return self._cache
 
     def doubling_allowed(self, text: str, start: int) -> bool:
@@ -108,10 +108,10 @@ class Pipeline:
         opts = self.options
         doc = Document(article.text)
         normalize.run(doc, article.decode_note)
-        lang = language.run(doc, opts.target_lang)
+        lang = language.run(doc, opts.target_lang, self.cache)
         artifacts.run(doc, self.ruleset, opts.fix_mode)
         grammar_stage.run(
-            doc, self.backend, self.cache, self.grammar_settings, self.ruleset.names,
+            doc, self.get_backend, self.backend_key, self.cache, self.grammar_settings, self.ruleset.names,
             self.doubling_allowed, self.grammar_stats, unsafe_fixes=opts.fix_mode == "unsafe",
         )
         verdict = decide_verdict(doc, article.text, lang, opts.target_lang)

@@ -47,32 +47,23 @@ class RawLint:
 
 
 class Backend(Protocol):
-    name: str
+    """What a grammar backend provides; `backend_key` describes its results for the cache."""
 
-    def cache_key(self) -> str:
-        """Backend version and configuration: part of every cache key."""
+    name: str
 
     def check(self, paragraph: str) -> list[RawLint]: ...
 
     def close(self) -> None: ...
 
-    def severity(self, lint: RawLint) -> str: ...
-
 
 class NoneBackend:
     name = "none"
-
-    def cache_key(self) -> str:
-        return "none"
 
     def check(self, paragraph: str) -> list[RawLint]:
         return []
 
     def close(self) -> None:
         pass
-
-    def severity(self, lint: RawLint) -> str:
-        return "info"
 
 
 @dataclass
@@ -93,6 +84,39 @@ class GrammarStats:
     calls: int = 0
     cache_hits: int = 0
     suppressed: int = 0
+
+
+WARNING_CATEGORIES = {
+    # Harper's lint kinds and LanguageTool's category ids that mean "probably wrong";
+    # the rest (style, readability, typography...) are info
+    "Spelling", "Grammar", "Agreement", "BoundaryError", "Eggcorn", "Malapropism", "Punctuation",
+    "Repetition", "Typo", "Usage", "WordChoice", "Capitalization", "Miscellaneous", "Nonstandard",
+    "TYPOS", "GRAMMAR", "CONFUSED_WORDS", "PUNCTUATION", "CASING", "COMPOUNDING", "SEMANTICS", "MISC",
+    "NONSTANDARD_PHRASES",
+}
+
+
+def default_severity(lint: RawLint) -> str:
+    return "warning" if lint.category in WARNING_CATEGORIES else "info"
+
+
+def _version(dist: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def backend_key(name: str, settings: GrammarSettings, languagetool_url: str | None = None, language: str = "en-US") -> str:
+    """What identifies a backend's results, computed without loading the backend."""
+    if name == "none":
+        return "none"
+    if name == "harper":
+        return f"harper {_version('harper-py')} disabled={','.join(sorted(settings.harper_disabled))}"
+    return (f"languagetool {_version('language-tool-python')} {languagetool_url or 'local'} {language} "
+            f"disabled={','.join(sorted(settings.languagetool_disabled))}")
 
 
 def make_backend(name: str, settings: GrammarSettings, languagetool_url: str | None = None, language: str = "en-US"):
@@ -157,7 +181,8 @@ def _names_or_compound(text: str, start: int, end: int, names) -> bool:
 
 def run(
     doc: Document,
-    backend,
+    get_backend,
+    backend_key: str,
     cache,
     settings: GrammarSettings,
     names,
@@ -165,26 +190,30 @@ def run(
     stats: GrammarStats,
     unsafe_fixes: bool = False,
 ) -> None:
-    if backend.name == "none":
+    if backend_key == "none":
         return
     text = doc.text
     taken = [(f.start, f.end) for f in doc.findings if f.stage != STAGE]
-    prefix = backend.name + ":"
-    keybase = backend.cache_key()
+    prefix = backend_key.split(" ", 1)[0] + ":"
+    backend = None
+    keybase = backend_key
     changes: list[Change] = []
     for m in _PARAGRAPH.finditer(text):
         para = m.group()
         if not para.strip():
             continue
         stats.paragraphs += 1
-        lints = cache.get(keybase, para) if cache is not None else None
-        if lints is None:
+        cached = cache.get(keybase, para) if cache is not None else None
+        if cached is None:
             stats.calls += 1
+            if backend is None:
+                backend = get_backend()  # built on first need: a fully cached run never loads it
             lints = backend.check(para)
             if cache is not None:
-                cache.put(keybase, para, lints)
+                cache.put(keybase, para, [x.to_list() for x in lints])
         else:
             stats.cache_hits += 1
+            lints = [RawLint.from_list(x) for x in cached]
         for lint in lints:
             start, end = m.start() + lint.start, m.start() + lint.end
             if not (m.start() <= start <= end <= m.end()):
@@ -205,7 +234,7 @@ def run(
             if unsafe_fixes and rule in settings.unsafe_fix_allowlist and len(lint.suggestions) == 1:
                 changes.append(Change(start, end, lint.suggestions[0], rule, lint.message))
                 continue
-            severity = settings.severity.get(lint.rule) or backend.severity(lint)
+            severity = settings.severity.get(lint.rule) or default_severity(lint)
             doc.add_finding(
                 Finding(STAGE, rule, severity, start, end, text[start:end], lint.message, list(lint.suggestions[:5]))
             )

@@ -4,12 +4,6 @@ from __future__ import annotations
 
 from cleanup.grammar import RawLint
 
-# Harper's lint kinds that mean "probably wrong"; the rest (style, readability...) are info
-WARNING_KINDS = {
-    "Spelling", "Grammar", "Agreement", "BoundaryError", "Eggcorn", "Malapropism", "Punctuation",
-    "Repetition", "Typo", "Usage", "WordChoice", "Capitalization", "Miscellaneous", "Nonstandard",
-}
-
 
 class HarperBackend:
     name = "harper"
@@ -27,15 +21,7 @@ class HarperBackend:
             raise GrammarBackendError(f"rules/grammar.yaml: unknown Harper rule(s): {', '.join(unknown)}")
         self.disabled = sorted(disabled)
         self.linter.set_lint_config({**config, **{r: False for r in self.disabled}})
-        try:
-            from importlib.metadata import version
 
-            self.version = version("harper-py")
-        except Exception:  # pragma: no cover - metadata missing in odd installs
-            self.version = "unknown"
-
-    def cache_key(self) -> str:
-        return f"harper {self.version} disabled={','.join(self.disabled)}"
 
     def check(self, paragraph: str) -> list[RawLint]:
         organized = self.linter.organized_lints(paragraph, language=self._harper.Language.PLAINTEXT)
@@ -54,8 +40,6 @@ class HarperBackend:
         out.sort(key=lambda x: (x.start, x.end, x.rule))
         return out
 
-    def severity(self, lint: RawLint) -> str:
-        return "warning" if lint.category in WARNING_KINDS else "info"
 
     def close(self) -> None:
         self.linter = None

@@ -20,7 +20,6 @@ HOW_TO_START = (
     "org.languagetool.server.HTTPServer --port 8081` (or the `erikvl87/languagetool` container), "
     "then pass `--languagetool-url http://localhost:8081`; or use `--grammar harper` (offline)"
 )
-WARNING_CATEGORIES = {"TYPOS", "GRAMMAR", "CONFUSED_WORDS", "PUNCTUATION", "CASING", "COMPOUNDING", "SEMANTICS", "MISC", "NONSTANDARD_PHRASES"}
 
 
 def utf16_to_codepoints(text: str, start_cp: int, length_utf16: int) -> int:
@@ -54,15 +53,7 @@ class LanguageToolBackend:
             where = f"the LanguageTool server at {url}" if url else "a local LanguageTool server"
             raise GrammarBackendError(f"cannot use {where}: {exc}. To fix: {HOW_TO_START}") from exc
         self.tool.disabled_rules.update(self.disabled)
-        try:
-            from importlib.metadata import version
 
-            self.client_version = version("language-tool-python")
-        except Exception:  # pragma: no cover
-            self.client_version = "unknown"
-
-    def cache_key(self) -> str:
-        return f"languagetool {self.client_version} {self.url or 'local'} {self.language} disabled={','.join(self.disabled)}"
 
     def check(self, paragraph: str) -> list[RawLint]:
         try:
@@ -77,8 +68,6 @@ class LanguageToolBackend:
             out.append(RawLint(start, end, m.rule_id, m.category, m.message, list(m.replacements[:5])))
         return out
 
-    def severity(self, lint: RawLint) -> str:
-        return "warning" if lint.category in WARNING_CATEGORIES else "info"
 
     def close(self) -> None:
         tool, self.tool = self.tool, None
