@@ -1,0 +1,311 @@
+"""`cleanup check`: the pre-commit view of the pipeline. Findings are reported at their line
+and column in the file as it is on disk; `--fix` writes the safe fixes back, preserving
+everything else byte for byte (BOM, line endings, final newline, JSONL fields other than
+`text`); `--diff` shows what `--fix` would write.
+
+What `--fix` would change is reported too (marked `[*]`), as ruff does: a check without `--fix`
+fails on a fixable artifact.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cleanup.model import SEVERITY_RANK, Article
+from cleanup.reader import decode
+
+IGNORE_COMMENT = re.compile(r"<!--\s*cleanup:\s*ignore(?:\s+([\w:,\s-]+?))?\s*-->")
+CONTEXT = 20
+NOT_REPORTED_EDITS = {"line-endings"}  # --fix keeps the file's own line endings
+
+
+@dataclass
+class Reported:
+    path: str
+    line: int
+    col: int
+    rule: str
+    severity: str
+    message: str
+    fixable: bool
+    match: str
+    context: str
+
+    def baseline_entry(self) -> dict[str, str]:
+        return {"file": self.path, "rule": self.rule, "match": self.match, "context": self.context}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in ("path", "line", "col", "rule", "severity", "message", "fixable")}
+
+
+@dataclass
+class FileResult:
+    path: str
+    reported: list[Reported] = field(default_factory=list)
+    new_content: bytes | None = None  # what --fix would write, when it differs
+    old_content: bytes | None = None
+    error: str | None = None
+
+
+def map_back(pos: int, edits: list[dict[str, Any]]) -> int:
+    """Map an offset in the text after `edits` to the text before them."""
+    for e in reversed(edits):
+        new_end = e["start"] + len(e["after"])
+        if pos >= new_end:
+            pos = pos - len(e["after"]) + (e["end"] - e["start"])
+        elif pos > e["start"]:
+            pos = e["start"]
+    return pos
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+# ------------------------------------------------------------------ JSONL positions
+
+
+def _skip_ws(raw: str, i: int) -> int:
+    while i < len(raw) and raw[i] in " \t\r\n":
+        i += 1
+    return i
+
+
+def locate_value(raw: str, key: str) -> tuple[int, int] | None:
+    """Span of a top-level value in one raw JSON object line (for byte-preserving splices)."""
+    decoder = json.JSONDecoder()
+    i = _skip_ws(raw, 0)
+    if raw[i:i + 1] != "{":
+        return None
+    i += 1
+    while True:
+        i = _skip_ws(raw, i)
+        if raw[i:i + 1] != '"':
+            return None
+        k, i = json.decoder.scanstring(raw, i + 1)
+        i = _skip_ws(raw, i)
+        if raw[i:i + 1] != ":":
+            return None
+        i = _skip_ws(raw, i + 1)
+        start = i
+        _value, i = decoder.raw_decode(raw, i)
+        if k == key:
+            return start, i
+        i = _skip_ws(raw, i)
+        if raw[i:i + 1] != ",":
+            return None
+        i += 1
+
+
+def string_columns(raw: str, start: int, end: int) -> list[int]:
+    """For a JSON string literal raw[start:end], the raw index of each decoded character (and
+    one past the last), so a text offset maps to a column in the line on disk."""
+    cols = []
+    j = start + 1
+    while j < end - 1:
+        cols.append(j)
+        if raw[j] == "\\":
+            if raw[j + 1] == "u":
+                code = int(raw[j + 2:j + 6], 16)
+                j += 6
+                if 0xD800 <= code < 0xDC00 and raw[j:j + 2] == "\\u":
+                    j += 6  # a surrogate pair is one character
+            else:
+                j += 2
+        else:
+            j += 1
+    cols.append(end - 1)
+    return cols
+
+
+# ------------------------------------------------------------------ checking
+
+
+class Checker:
+    def __init__(self, pipeline, rules_severity: dict[str, str]):
+        self.pipeline = pipeline
+        self.rules_severity = rules_severity
+
+    def _report(self, path: str, record: dict, locate) -> list[Reported]:
+        """Everything the record says, at positions in the original text (via `locate`)."""
+        original, edits = record["original"], record["edits"]
+        out = []
+        for i, e in enumerate(edits):
+            if e["rule"] in NOT_REPORTED_EDITS:
+                continue
+            pos = map_back(e["start"], edits[:i])
+            severity = "info" if e["stage"] == "normalize" else self.rules_severity.get(e["rule"], "warning")
+            line, col = locate(pos)
+            out.append(Reported(path, line, col, e["rule"], severity, e["message"], True, e["before"],
+                                original[max(0, pos - CONTEXT): pos + len(e["before"]) + CONTEXT]))
+        for f in record["findings"]:
+            pos = map_back(f["start"], edits)
+            end = max(pos, map_back(f["end"], edits))
+            line, col = locate(pos)
+            out.append(Reported(path, line, col, f["rule"], f["severity"], f["message"], False, f["match"],
+                                original[max(0, pos - CONTEXT): end + CONTEXT]))
+        return out
+
+    def check_file(self, path: Path, display: str) -> FileResult:
+        result = FileResult(display)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            result.error = f"{display}: cannot read: {exc.strerror or exc}"
+            return result
+        result.old_content = data
+        if path.suffix.lower() == ".jsonl":
+            self._check_jsonl(data, display, result)
+        else:
+            self._check_text(data, display, result, markdown=path.suffix.lower() == ".md")
+        return result
+
+    def _check_text(self, data: bytes, display: str, result: FileResult, markdown: bool) -> None:
+        try:
+            text, _note = decode(data)
+        except UnicodeError as exc:
+            result.error = f"{display}: cannot decode: {exc}"
+            return
+        record = self.pipeline.process(Article(id=display, source=display, text=text))
+        if "error" in record:
+            result.error = record["error"]
+            return
+        reported = self._report(display, record, lambda pos: _line_col(text, pos))
+        if markdown:
+            reported = apply_inline_ignores(text, reported)
+        result.reported = reported
+        fixed = record["text"]
+        if "\r\n" in text:
+            fixed = fixed.replace("\n", "\r\n")  # keep the file's own line endings
+        bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
+        new = bom + fixed.encode("utf-8")
+        if new != data:
+            result.new_content = new
+
+    def _check_jsonl(self, data: bytes, display: str, result: FileResult) -> None:
+        out_lines: list[bytes] = []
+        changed = False
+        for lineno, raw_bytes in enumerate(data.splitlines(keepends=True), start=1):
+            out_lines.append(raw_bytes)
+            body = raw_bytes.rstrip(b"\r\n")
+            if not body.strip():
+                continue
+            try:
+                raw = body.decode("utf-8")
+                obj = json.loads(raw)
+                span = locate_value(raw, "text")
+            except (UnicodeError, ValueError) as exc:
+                result.reported.append(Reported(display, lineno, 1, "jsonl", "error", f"malformed JSON: {exc}", False, "", ""))
+                continue
+            if not isinstance(obj, dict) or span is None or not isinstance(obj.get("text"), str):
+                result.reported.append(Reported(display, lineno, 1, "jsonl", "error", "expected an object with a string `text`", False, "", ""))
+                continue
+            cols = string_columns(raw, *span)
+            record = self.pipeline.process(Article(id=str(obj.get("id", lineno)), source=display, text=obj["text"], line=lineno))
+            if "error" in record:
+                result.reported.append(Reported(display, lineno, 1, "internal", "error", record["error"], False, "", ""))
+                continue
+            result.reported.extend(self._report(display, record, lambda pos, ln=lineno, c=cols: (ln, c[min(pos, len(c) - 1)] + 1)))
+            if record["text"] != obj["text"]:
+                new_value = json.dumps(record["text"], ensure_ascii=raw.isascii())
+                ending = raw_bytes[len(body):]
+                out_lines[-1] = (raw[: span[0]] + new_value + raw[span[1]:]).encode("utf-8") + ending
+                changed = True
+        if changed:
+            result.new_content = b"".join(out_lines)
+
+
+def apply_inline_ignores(text: str, reported: list[Reported]) -> list[Reported]:
+    """`<!-- cleanup: ignore RULE -->` at the end of a line covers that line; on a line of its
+    own, the next line. Without a rule it covers every rule."""
+    ignored: dict[int, set[str] | None] = {}
+    lines = text.split("\n")
+    for n, line in enumerate(lines, start=1):
+        m = IGNORE_COMMENT.search(line)
+        if not m:
+            continue
+        rules = {r.strip() for r in (m.group(1) or "").replace(",", " ").split()} or None
+        target = n + 1 if not line[: m.start()].strip() else n
+        ignored[target] = rules
+    keep = []
+    for r in reported:
+        if r.line in ignored and (ignored[r.line] is None or r.rule in ignored[r.line]):
+            continue
+        keep.append(r)
+    return keep
+
+
+# ------------------------------------------------------------------ baseline
+
+
+class Baseline:
+    """Accepted findings: keyed by file, rule and the matched text with a little context, so an
+    entry survives edits elsewhere in the file."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.entries: list[dict[str, str]] = []
+        if path.is_file():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                self.entries = list(data.get("entries", []))
+            except (ValueError, OSError) as exc:
+                raise ValueError(f"{path}: not a cleanup baseline: {exc}") from exc
+
+    @staticmethod
+    def _key(entry: dict[str, str]) -> tuple:
+        return entry["file"], entry["rule"], entry["match"], entry["context"]
+
+    def filter(self, reported: list[Reported], files: set[str]) -> tuple[list[Reported], list[dict[str, str]]]:
+        """(findings not accepted, baseline entries of the checked files that matched nothing)."""
+        pool: dict[tuple, int] = {}
+        for e in self.entries:
+            if e["file"] in files:
+                pool[self._key(e)] = pool.get(self._key(e), 0) + 1
+        kept = []
+        for r in reported:
+            k = self._key(r.baseline_entry())
+            if pool.get(k, 0) > 0:
+                pool[k] -= 1
+            else:
+                kept.append(r)
+        stale = [dict(zip(("file", "rule", "match", "context"), k)) for k, n in pool.items() for _ in range(n)]
+        return kept, stale
+
+    def accept(self, reported: list[Reported], files: set[str]) -> int:
+        self.entries = [e for e in self.entries if e["file"] not in files] + [r.baseline_entry() for r in reported]
+        self.entries.sort(key=lambda e: (e["file"], e["rule"], e["match"], e["context"]))
+        from cleanup.output import atomic_write_text
+
+        atomic_write_text(self.path, json.dumps({"version": 1, "entries": self.entries}, indent=2, ensure_ascii=False) + "\n")
+        return len(reported)
+
+
+# ------------------------------------------------------------------ output
+
+
+def at_least(severity: str, minimum: str) -> bool:
+    return SEVERITY_RANK[severity] >= SEVERITY_RANK[minimum]
+
+
+def format_text(r: Reported) -> str:
+    return f"{r.path}:{r.line}:{r.col}: {r.rule} {'[*] ' if r.fixable else ''}{r.message}"
+
+
+def format_github(r: Reported) -> str:
+    level = {"error": "error", "warning": "warning", "info": "notice"}[r.severity]
+    message = r.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::{level} file={r.path},line={r.line},col={r.col},title=cleanup {r.rule}::{message}"
+
+
+def unified_diff(result: FileResult) -> str:
+    old = (result.old_content or b"").decode("utf-8", "replace").splitlines(keepends=True)
+    new = (result.new_content or b"").decode("utf-8", "replace").splitlines(keepends=True)
+    return "".join(difflib.unified_diff(old, new, fromfile=f"a/{result.path.lstrip('/')}", tofile=f"b/{result.path.lstrip('/')}"))
