@@ -174,7 +174,11 @@ def check(files, fix, show_diff, min_severity, fmt, statistics, accept, baseline
 
             atomic_write_bytes(Path(r.path), r.new_content)
             fixed.append(r.path)
-            r.reported = [x for x in r.reported if not x.fixable]  # what --fix wrote is done
+            # what --fix wrote is done: listed once as fixed, no longer a finding
+            for x in r.reported:
+                if x.fixable and at_least(x.severity, min_severity) and fmt == "text" and not statistics:
+                    click.echo(format_text(x).replace(" [*] ", " [fixed] ", 1))
+            r.reported = [x for x in r.reported if not x.fixable]
     if show_diff:
         for e in errors:
             click.echo(f"error: {e}", err=True)
