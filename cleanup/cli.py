@@ -229,6 +229,57 @@ def verify(file) -> None:
     click.echo(f"ok: {n} records verified in {file}")
 
 
+@main.command()
+@click.argument("records", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="Where to write (default: report.html beside RECORDS; stdout for md).")
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True)
+def report(records, output, fmt) -> None:
+    """Write the editors' report of a cleaned.jsonl: self-contained HTML, or Markdown."""
+    from cleanup.report import markdown_report, write_report
+
+    if fmt == "md":
+        text = markdown_report(Path(records))
+        if output:
+            from cleanup.output import atomic_write_text
+
+            atomic_write_text(Path(output), text)
+        else:
+            click.echo(text, nl=False)
+        return
+    out = Path(output) if output else Path(records).with_name("report.html")
+    write_report(Path(records), out)
+    click.echo(f"wrote {out}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@pipeline_options
+@click.option("--color/--no-color", default=None, help="Colour the output (default: when stdout is a terminal).")
+def diff(file, color, **kw) -> None:
+    """Show one article's changes as a coloured diff, then its open findings."""
+    from cleanup.diffview import render_diff
+    from cleanup.grammar import GrammarBackendError
+    from cleanup.model import Article
+    from cleanup.pipeline import Pipeline
+    from cleanup.reader import decode
+
+    try:
+        text, _note = decode(Path(file).read_bytes())
+    except (OSError, UnicodeError) as exc:
+        click.echo(f"error: {file}: {exc}", err=True)
+        sys.exit(2)
+    pipeline = Pipeline(make_options(kw))
+    try:
+        record = pipeline.clean(Article(id=file, source=file, text=text))
+    except GrammarBackendError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    finally:
+        pipeline.close()
+    click.echo(render_diff(record), color=color)
+    sys.exit(0 if record["verdict"] == "clean" else 1)
+
+
 @main.command("rules")
 @click.argument("rule_id", required=False)
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False), help="An extra rule folder.")
