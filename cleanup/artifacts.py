@@ -36,7 +36,7 @@ def finding_for(rule: Rule, hit: Hit, start: int | None = None, end: int | None 
     return Finding(STAGE, rule.id, rule.severity, s, e, "", message, list(hit.suggestions))
 
 
-def run_rule(doc: Document, rule: Rule, ctx: Context, fix_mode: str) -> None:
+def run_rule(doc: Document, rule: Rule, ctx: Context, fix_mode: str, sticky: set[int] | None = None) -> None:
     try:
         hits = rule.find(doc.text, ctx) if rule.find else []
     except TimeoutError:
@@ -61,16 +61,33 @@ def run_rule(doc: Document, rule: Rule, ctx: Context, fix_mode: str) -> None:
             last_end = hit.end
             if rule.keep_finding:
                 # the fix removed the symptom, not the cause: say so where it was
-                doc.add_finding(finding_for(rule, hit, hit.start, hit.start))
+                kept = finding_for(rule, hit, hit.start, hit.start)
+                doc.add_finding(kept)
+                if sticky is not None:
+                    sticky.add(id(kept))
         elif not any(s <= hit.start and hit.end <= e for s, e in reported):
             doc.add_finding(finding_for(rule, hit))
     doc.apply(STAGE, changes)
 
 
 def run(doc: Document, ruleset: RuleSet, fix_mode: str = "safe") -> None:
-    skip = [(f.start, f.end) for f in doc.findings if f.rule == "foreign-paragraph"]
-    ctx = Context(ruleset.names, skip)
-    for rule in ruleset.rules:
-        run_rule(doc, rule, ctx, fix_mode)
-        if ctx.skip_spans:
-            ctx.skip_spans = [(f.start, f.end) for f in doc.findings if f.rule == "foreign-paragraph"]
+    # One fix can make another (removing a trailing `not.` moves a sentence end), so the rules
+    # run again while they change the text: cleaning a cleaned text must make no edits. Each
+    # new round replaces the previous round's findings, except those that record a fix's
+    # consequence (`keep_finding`: content missing), which no later round could see again.
+    sticky: set[int] = set()
+    for round_no in range(3):
+        edits_before = len(doc.edits)
+        if round_no:
+            doc.findings = [f for f in doc.findings if f.stage != STAGE or id(f) in sticky]
+        ctx = Context(ruleset.names, [(f.start, f.end) for f in doc.findings if f.rule == "foreign-paragraph"])
+        for rule in ruleset.rules:
+            run_rule(doc, rule, ctx, fix_mode, sticky)
+            if ctx.skip_spans:
+                ctx.skip_spans = [(f.start, f.end) for f in doc.findings if f.rule == "foreign-paragraph"]
+        if fix_mode != "none":
+            from cleanup.normalize import tidy_whitespace
+
+            tidy_whitespace(doc, STAGE)
+        if len(doc.edits) == edits_before:
+            break

@@ -61,6 +61,7 @@ def leaked_lines(phrases: list[str], max_line_chars: int = 300, flag_inline: boo
 
     def find(text: str, ctx: Context) -> list[Hit]:
         hits = []
+        last_end = 0
         for m in pattern.finditer(text, timeout=1.0):
             ls = text.rfind("\n", 0, m.start()) + 1
             le = text.find("\n", m.end())
@@ -71,17 +72,19 @@ def leaked_lines(phrases: list[str], max_line_chars: int = 300, flag_inline: boo
                 if flag_inline:
                         hits.append(Hit(m.start(), m.end(), None, "inside a sentence: check the source"))
                 continue
-            # remove the line and one line break with the blank lines around it
-            start, end = ls, le
+            # remove the line with the line breaks after it; the last line takes the breaks
+            # before it instead, and the text keeps its final newline if it had one
+            start, end, repl = ls, le, ""
             while end < len(text) and text[end] == "\n":
                 end += 1
-            if end == len(text):  # last line: eat the breaks before it instead
-                end = le
+            if end == len(text):
                 while start > 0 and text[start - 1] == "\n":
                     start -= 1
-            elif start > 0 and end - le == 1 and text[start - 2:start] == "\n\n":
-                pass  # `para\n\nLEAK\npara`: keep the paragraph break before it
-            hits.append(Hit(start, end, "", f"removed: {line.strip()!r}"))
+                if start > 0 and end > le:
+                    repl = "\n"
+            start = max(start, last_end)  # two leaks in a row: spans must not overlap
+            last_end = end
+            hits.append(Hit(start, end, repl, f"removed: {line.strip()!r}"))
         return hits
 
     return find

@@ -72,15 +72,28 @@ def _ftfy_changes(text: str) -> list[Change]:
     return changes
 
 
-def run(doc: Document, decode_note: str | None = None) -> None:
-    doc.apply(STAGE, _ftfy_changes(doc.text))
+def tidy_whitespace(doc: Document, stage: str = STAGE) -> None:
+    """The whitespace steps alone: also run after the artifact fixes, which can leave a blank
+    line or a double space behind where they removed something."""
     for rule, pattern, repl, message in WHITESPACE_STEPS:
         changes = [
             Change(m.start(), m.end(), repl, rule, message)  # type: ignore[arg-type]
             for m in pattern.finditer(doc.text)
         ]
         if changes:
-            doc.apply(STAGE, changes)
+            doc.apply(stage, changes)
+
+
+def run(doc: Document, decode_note: str | None = None) -> None:
+    # ftfy is not always idempotent (a fix can reveal more mojibake, and removing an invisible
+    # character can join two halves of one), so repeat until the text is stable: cleaning a
+    # cleaned text must make no edits
+    for _round in range(4):
+        before = len(doc.edits)
+        doc.apply(STAGE, _ftfy_changes(doc.text))
+        tidy_whitespace(doc)
+        if len(doc.edits) == before:
+            break
     if decode_note:
         doc.add_finding(
             Finding(STAGE, "decoding", "warning", 0, 0, "", f"{decode_note}: check for mis-decoded characters")

@@ -346,12 +346,13 @@ def _compile_repetition(rule: Rule, where: str):
     allow = [_compile(a, regex.IGNORECASE, where, f"allow[{i}]") for i, a in enumerate(rule.params.get("allow", []))]
     rule.params["_allow_compiled"] = allow  # the grammar stage honours the same allow-list
     ignore_capitalized = bool(rule.params.get("ignore_capitalized", True))
-    pattern = regex.compile(r"(?<![\w-])(\w+)([ \t]+)(\1)(?![\w-])", regex.IGNORECASE)
+    # a whole run (`to to to`) is one hit, so the fix leaves one word and a re-run finds nothing
+    pattern = regex.compile(r"(?<![\w-])(\w+)(?:[ \t]+(\1))+(?![\w-])", regex.IGNORECASE)
 
     def find(text: str, ctx: Context) -> list[Hit]:
         hits = []
         for m in pattern.finditer(text, overlapped=False):
-            word, second = m.group(1), m.group(3)
+            word, second = m.group(1), m.group(2)
             low = word.lower()
             if word.isdigit():
                 continue
