@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from cleanup.document import Change, Document
+from cleanup.document import Change, Document, SpanIndex
 from cleanup.model import Finding
 from cleanup.rules import Context, Hit, Rule, RuleSet
 
@@ -47,11 +47,11 @@ def run_rule(doc: Document, rule: Rule, ctx: Context, fix_mode: str, sticky: set
     if not hits:
         return
     if rule.skip_quotes:
-        spans = quote_spans(doc.text)
-        hits = [h for h in hits if not any(s <= h.start and h.end <= e for s, e in spans)]
+        quotes = SpanIndex(quote_spans(doc.text))
+        hits = [h for h in hits if not quotes.contains(h.start, h.end)]
     apply_fix = fix_allowed(rule, fix_mode)
     # a finding inside another rule's finding adds nothing for the editor (`. a` inside `Kim Jong-wrote. a`)
-    reported = [(f.start, f.end) for f in doc.findings if f.stage == STAGE and f.end > f.start]
+    reported = SpanIndex((f.start, f.end) for f in doc.findings if f.stage == STAGE and f.end > f.start)
     changes: list[Change] = []
     last_end = -1
     for hit in sorted(hits, key=lambda h: (h.start, h.end)):
@@ -65,7 +65,7 @@ def run_rule(doc: Document, rule: Rule, ctx: Context, fix_mode: str, sticky: set
                 doc.add_finding(kept)
                 if sticky is not None:
                     sticky.add(id(kept))
-        elif not any(s <= hit.start and hit.end <= e for s, e in reported):
+        elif not reported.contains(hit.start, hit.end):
             doc.add_finding(finding_for(rule, hit))
     doc.apply(STAGE, changes)
 

@@ -36,13 +36,22 @@ def zipf(word: str, lang: str = "en") -> float:
 _SENTENCE_END = re.compile(r"[.!?…](?=[\s”’\"')\]]|$)")
 
 
-def sentence_start(text: str, pos: int) -> int:
-    """Start of the sentence containing `pos`: after the last sentence end or line break."""
-    line_start = text.rfind("\n", 0, pos) + 1
-    last = line_start
-    for m in _SENTENCE_END.finditer(text, line_start, pos):
-        last = m.end()
-    return last
+class SentenceStarts:
+    """Where sentences start (after a sentence end or a line break), found once per text, so
+    each lookup is a binary search: no rescanning a long line for every match."""
+
+    def __init__(self, text: str):
+        import bisect
+
+        self._bisect = bisect.bisect_right
+        starts = {0}
+        starts.update(m.end() for m in _SENTENCE_END.finditer(text))
+        starts.update(m.end() for m in re.finditer("\n", text))
+        self.starts = sorted(starts)
+
+    def before(self, pos: int) -> int:
+        """Start of the sentence containing `pos`."""
+        return self.starts[self._bisect(self.starts, pos) - 1]
 
 
 # ------------------------------------------------------------- leaked model text
@@ -167,6 +176,7 @@ def split_names(verbs: list[str]):
 
     def find(text: str, ctx: Context) -> list[Hit]:
         hits = []
+        spelling_used: dict[str, list[str]] = {}
         for m in pattern.finditer(text):
             prefix, frag = m.group("prefix"), m.group("frag")
             known = ctx.names.hyphen_suffixes.get(prefix)
@@ -178,9 +188,11 @@ def split_names(verbs: list[str]):
             if frag in ctx.names.syllables and known is None:
                 continue
             # suggest the spelling of the name this article already uses, else the names file's
-            candidates = ctx.names.full_by_prefix.get(prefix, [])
-            in_article = [c for c in candidates if c in text]
-            full = (in_article or candidates or [None])[0]
+            if prefix not in spelling_used:  # once per name, not per hit: long texts stay linear
+                candidates = ctx.names.full_by_prefix.get(prefix, [])
+                spelling_used[prefix] = [c for c in candidates if c in text] or candidates
+            in_article = spelling_used[prefix]
+            full = (in_article or [None])[0]
             suggestion = []
             end = m.end() if m.group("stray") else m.end("frag")
             if full:
@@ -215,8 +227,10 @@ def doubled_negation(particles: list[str], allow_before: list[str]):
 
     def find(text: str, ctx: Context) -> list[Hit]:
         hits = []
+        sentences = None
         for m in pattern.finditer(text):
-            s = sentence_start(text, m.start())
+            sentences = sentences or SentenceStarts(text)
+            s = sentences.before(m.start())
             clause = text[s:m.start()]
             words = re.findall(r"[\w’']+", clause)
             if not words or words[-1].lower() in allow or len(words) < 3:

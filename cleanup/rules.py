@@ -105,7 +105,13 @@ class Context:
     skip_spans: list[tuple[int, int]] = field(default_factory=list)  # e.g. paragraphs already flagged
 
     def in_skip_span(self, start: int, end: int) -> bool:
-        return any(s <= start and end <= e for s, e in self.skip_spans)
+        if not self.skip_spans:
+            return False
+        from cleanup.document import SpanIndex
+
+        if getattr(self, "_index_of", None) is not self.skip_spans:
+            self._index, self._index_of = SpanIndex(self.skip_spans), self.skip_spans
+        return self._index.contains(start, end)
 
 
 @dataclass

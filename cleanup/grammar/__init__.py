@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from cleanup.document import Change, Document
+from cleanup.document import Change, Document, SpanIndex
 from cleanup.model import Finding
 
 STAGE = "grammar"
@@ -193,7 +193,7 @@ def run(
     if backend_key == "none":
         return
     text = doc.text
-    taken = [(f.start, f.end) for f in doc.findings if f.stage != STAGE]
+    taken = SpanIndex((f.start, f.end) for f in doc.findings if f.stage != STAGE)
     prefix = backend_key.split(" ", 1)[0] + ":"
     backend = None
     keybase = backend_key
@@ -227,7 +227,7 @@ def run(
             if lint.rule in settings.repetition_rules and doubling_allowed(text, start):
                 stats.suppressed += 1
                 continue
-            if any(s < end and start < e or (s == e == start) for s, e in taken):
+            if taken.overlaps(start, end):
                 stats.suppressed += 1
                 continue  # an artifact rule already reports this span
             rule = prefix + lint.rule
