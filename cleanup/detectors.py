@@ -26,11 +26,29 @@ def detector(name: str):
     return register
 
 
+WORD_CACHE = None  # a ResultCache, set by the pipeline: a warm pre-commit run never loads wordfreq
+WORDFREQ_KEY = "wordfreq 3 zipf"
+
+
+def use_word_cache(cache) -> None:
+    global WORD_CACHE
+    WORD_CACHE = cache
+
+
 @lru_cache(maxsize=200_000)
 def zipf(word: str, lang: str = "en") -> float:
+    """wordfreq's Zipf frequency (0 unknown … 8 `the`); loading a language's list costs a
+    quarter of a second and tens of MB, so results are also kept in the persistent cache."""
+    if WORD_CACHE is not None:
+        hit = WORD_CACHE.get(WORDFREQ_KEY, f"{lang}\0{word}")
+        if hit is not None:
+            return hit
     from wordfreq import zipf_frequency  # heavy: loaded on first use only
 
-    return zipf_frequency(word, lang)
+    value = zipf_frequency(word, lang)
+    if WORD_CACHE is not None:
+        WORD_CACHE.put(WORDFREQ_KEY, f"{lang}\0{word}", value)
+    return value
 
 
 _SENTENCE_END = re.compile(r"[.!?…](?=[\s”’\"')\]]|$)")
@@ -288,11 +306,14 @@ def foreign_clause(function_words: dict[str, list[str]], min_words: int = 4, min
         hits = []
         for line in line_re.finditer(text):
             words = list(word_re.finditer(line.group()))
-            if sum(1 for w in words if w.group().lower() in all_func) < min_function_words:
+            lowered = [w.group().lower() for w in words]
+            if sum(1 for w in lowered if w in all_func) < min_function_words:
                 continue
             if ctx.in_skip_span(line.start(), line.end()):
                 continue
-            for lang in func:
+            # only the languages whose function words are there: each word list costs memory
+            candidates = [lang for lang in func if sum(1 for w in lowered if w in func[lang]) >= min_function_words]
+            for lang in candidates:
                 run: list = []
                 for w in words + [None]:
                     if w is not None and foreign(w.group(), lang):

@@ -106,6 +106,9 @@ class Pipeline:
 
     def clean(self, article: Article) -> dict[str, Any]:
         opts = self.options
+        from cleanup import detectors
+
+        detectors.use_word_cache(self.cache)  # this pipeline's cache, or None
         doc = Document(article.text)
         normalize.run(doc, article.decode_note)
         lang = language.run(doc, opts.target_lang, self.cache)
@@ -160,8 +163,8 @@ class Pipeline:
 def decide_verdict(doc: Document, original: str, lang: language.LanguageResult, target: str) -> str:
     """`reject`: not in the target language, or mostly lost; `review`: an error or warning
     remains; else `clean`. A reject says why in an error finding."""
-    letters = sum(1 for ch in doc.text if ch.isalpha())
-    original_letters = sum(1 for ch in original if ch.isalpha())
+    letters = language.count_letters(doc.text)
+    original_letters = language.count_letters(original)
     reason = None
     if letters == 0:
         reason = ("empty-article", "the article is empty or has no words")

@@ -1,0 +1,229 @@
+"""The project's benchmark: throughput per stage, the whole pipeline, the reference tools
+alone, parallel workers, incremental re-runs, peak memory and pre-commit latency, in one run.
+
+    python bench/bench.py                      # a ~2 MB corpus generated from seeds/
+    python bench/bench.py --size-mb 10         # bigger
+    python bench/bench.py --corpus DIR         # your own .txt/.md/.jsonl articles
+    python bench/bench.py --smoke              # a tiny run for CI (no timing claims)
+    python bench/bench.py --memory-scale 10,100  # peak RSS of -j 2 --grammar none at 10 and 100 MB
+
+Prints a table and writes OUT/results.json. Medians of --repeat runs where it says so; every
+figure comes from this one run on this machine, so ratios between them are meaningful.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from cleanup.model import Article  # noqa: E402
+
+
+def generate_corpus(path: Path, size_bytes: int, seed: int = 0) -> int:
+    """Articles recombined from the seeds' paragraphs, as JSONL, about `size_bytes` long."""
+    paragraphs = [p for f in sorted((ROOT / "seeds").glob("*.txt")) for p in f.read_text(encoding="utf-8").split("\n") if len(p) > 40]
+    rng = random.Random(seed)
+    written = n = 0
+    with open(path, "w", encoding="utf-8") as fh:
+        while written < size_bytes:
+            text = "\n\n".join(rng.sample(paragraphs, rng.randint(4, 12)))
+            line = json.dumps({"id": f"gen-{n:06d}", "text": text}, ensure_ascii=False) + "\n"
+            fh.write(line)
+            written += len(line.encode())
+            n += 1
+    return n
+
+
+def load_articles(corpus: Path) -> list[Article]:
+    from cleanup.reader import read_inputs
+
+    return [a for a in read_inputs([str(corpus)]) if isinstance(a, Article)]
+
+
+def timed(fn, repeat: int) -> float:
+    """Median wall seconds of `repeat` calls."""
+    runs = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t)
+    return statistics.median(runs)
+
+
+def in_process(articles: list[Article], repeat: int) -> dict[str, float]:
+    """Seconds per pass over the corpus, for each stage alone and the reference tools alone."""
+    import ftfy
+    import harper
+
+    from cleanup import artifacts, language, normalize
+    from cleanup import grammar as grammar_stage
+    from cleanup.document import Document
+    from cleanup.pipeline import Options, Pipeline
+
+    texts = [a.text for a in articles]
+    pipe = Pipeline(Options(grammar="harper", use_cache=False))
+    pipe.clean(articles[0])  # load everything once: steady-state throughput is measured
+    linter = harper.Linter()
+    linter.lint(texts[0], language=harper.Language.PLAINTEXT)
+    language.detect(texts[0])
+
+    def stage_inputs(upto: str) -> list[Document]:
+        docs = []
+        for t in texts:
+            d = Document(t)
+            normalize.run(d)
+            if upto in ("artifacts", "grammar"):
+                language.run(d, "en")
+            if upto == "grammar":
+                artifacts.run(d, pipe.ruleset, "safe")
+            docs.append(d)
+        return docs
+
+    def stage(name: str):
+        if name == "normalize":
+            return lambda: [normalize.run(Document(t)) for t in texts]
+        if name == "language":
+            docs = stage_inputs("language")
+            return lambda: [language.run(Document(d.text), "en") for d in docs]
+        if name == "artifacts":
+            docs = stage_inputs("artifacts")
+            return lambda: [artifacts.run(Document(d.text), pipe.ruleset, "safe") for d in docs]
+        docs = stage_inputs("grammar")
+        stats = grammar_stage.GrammarStats()
+        return lambda: [grammar_stage.run(Document(d.text), pipe.get_backend, pipe.backend_key, None, pipe.grammar_settings,
+                                          pipe.ruleset.names, pipe.doubling_allowed, stats) for d in docs]
+
+    results = {
+        "ftfy alone": timed(lambda: [ftfy.fix_text(t) for t in texts], repeat),
+        "langdetect alone": timed(lambda: [language._detect(t[: language.DETECT_CHARS]) for t in texts], repeat),
+        "harper alone": timed(lambda: [linter.lint(t, language=harper.Language.PLAINTEXT) for t in texts], repeat),
+    }
+    for name in ("normalize", "language", "artifacts", "grammar"):
+        results[f"stage {name}"] = timed(stage(name), repeat)
+    results["pipeline (harper)"] = timed(lambda: [pipe.clean(a) for a in articles], repeat)
+    nogrammar = Pipeline(Options(grammar="none", use_cache=False))
+    nogrammar.clean(articles[0])
+    results["pipeline (no grammar)"] = timed(lambda: [nogrammar.clean(a) for a in articles], repeat)
+    pipe.close()
+    return results
+
+
+def cli(args: list[str], env: dict | None = None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of the biggest process of one `cleanup` command."""
+    cmd = [sys.executable, "-c", "import resource,subprocess,sys; r=subprocess.run(sys.argv[1:]).returncode; "
+           "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(r)",
+           sys.executable, "-m", "cleanup", *args]
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)})
+    wall = time.perf_counter() - t
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"cleanup {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
+    rss = int(proc.stderr.strip().splitlines()[-1])
+    return wall, rss
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path)
+    ap.add_argument("--size-mb", type=float, default=2.0)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--memory-scale", default="", help="comma-separated corpus sizes in MB for the flat-memory check")
+    ap.add_argument("--out", type=Path, default=ROOT / "out" / "bench")
+    args = ap.parse_args()
+    if args.smoke:
+        args.size_mb, args.repeat = 0.05, 1
+    args.out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="cleanup-bench-"))
+    try:
+        corpus = args.corpus
+        if corpus is None:
+            corpus = work / "corpus.jsonl"
+            generate_corpus(corpus, int(args.size_mb * 1024 * 1024))
+        articles = load_articles(corpus)
+        size_kb = sum(len(a.text.encode()) for a in articles) / 1024
+        results: dict = {
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+            "corpus": {"path": str(corpus), "articles": len(articles), "kb": round(size_kb, 1)},
+            "throughput": {},
+        }
+        for name, secs in in_process(articles, args.repeat).items():
+            results["throughput"][name] = {"seconds": round(secs, 3), "kb_per_s": round(size_kb / secs, 1), "articles_per_s": round(len(articles) / secs, 1)}
+        t = results["throughput"]
+        results["ratio pipeline/harper-alone throughput"] = round(t["pipeline (harper)"]["kb_per_s"] / t["harper alone"]["kb_per_s"], 3)
+
+        cache = work / "cache"
+        runs = {}
+        for jobs in (1, 2):
+            out = work / f"out-j{jobs}"
+            runs[jobs] = cli(["run", str(corpus), "--out", str(out), "-j", str(jobs), "--no-report", "--no-cache"])
+        rerun = cli(["run", str(corpus), "--out", str(work / "out-j2"), "-j", "2", "--no-report", "--no-cache"])
+        same = (work / "out-j1" / "cleaned.jsonl").read_bytes() == (work / "out-j2" / "cleaned.jsonl").read_bytes()
+        results["cli"] = {
+            "run -j 1 seconds": round(runs[1][0], 3),
+            "run -j 2 seconds": round(runs[2][0], 3),
+            "speed-up -j 2 / -j 1": round(runs[1][0] / runs[2][0], 3),
+            "same output -j 1 and -j 2": same,
+            "incremental re-run seconds": round(rerun[0], 3),
+            "speed-up re-run / first run (-j 2)": round(runs[2][0] / rerun[0], 2),
+            "peak RSS per process MB (-j 1)": round(runs[1][1] / 1024, 1),
+            "peak RSS per process MB (-j 2)": round(runs[2][1] / 1024, 1),
+        }
+        # pre-commit latency: `cleanup check` on one seed, cold (empty cache) and warm
+        seed = ROOT / "seeds" / "002_d12d6a00d81152c4.txt"
+        target = work / "article.txt"
+        cold, warm = [], []
+        for i in range(args.repeat):
+            shutil.copy(seed, target)
+            c = work / f"check-cache-{i}"
+            cold.append(cli(["check", str(target), "--baseline", str(work / "b.json")], {"CLEANUP_CACHE_DIR": str(c)})[0])
+            warm.append(cli(["check", str(target), "--baseline", str(work / "b.json")], {"CLEANUP_CACHE_DIR": str(c)})[0])
+        results["check one article"] = {"cold seconds (median)": round(statistics.median(cold), 3), "warm seconds (median)": round(statistics.median(warm), 3)}
+        if args.memory_scale:
+            mem = {}
+            for mb in [float(x) for x in args.memory_scale.split(",")]:
+                big = work / f"corpus-{mb}.jsonl"
+                generate_corpus(big, int(mb * 1024 * 1024), seed=1)
+                wall, rss = cli(["run", str(big), "--out", str(work / f"mem-{mb}"), "-j", "2", "--no-report", "--no-cache", "--grammar", "none"])
+                mem[f"{mb:g} MB"] = {"seconds": round(wall, 1), "peak RSS per process MB": round(rss / 1024, 1)}
+            results["memory scale (-j 2, no grammar)"] = mem
+        print(format_table(results))
+        (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+        print(f"\nwrote {args.out / 'results.json'}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def format_table(results: dict) -> str:
+    c = results["corpus"]
+    lines = [f"corpus: {c['articles']} articles, {c['kb']} KB ({c['path']}); {results['machine']['cpus']} CPUs, Python {results['machine']['python']}", ""]
+    lines.append(f"{'in process, one core':<28} {'seconds':>9} {'KB/s':>9} {'articles/s':>11}")
+    for name, r in results["throughput"].items():
+        lines.append(f"{name:<28} {r['seconds']:>9.3f} {r['kb_per_s']:>9.1f} {r['articles_per_s']:>11.1f}")
+    lines.append(f"{'pipeline / harper alone':<28} {results['ratio pipeline/harper-alone throughput']:>9.3f}")
+    lines.append("")
+    for section in ("cli", "check one article", "memory scale (-j 2, no grammar)"):
+        if section in results:
+            lines.append(section)
+            for k, v in results[section].items():
+                lines.append(f"  {k:<40} {v}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
