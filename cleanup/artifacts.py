@@ -72,16 +72,20 @@ def run_rule(doc: Document, rule: Rule, ctx: Context, fix_mode: str, sticky: set
 
 def run(doc: Document, ruleset: RuleSet, fix_mode: str = "safe") -> None:
     # One fix can make another (removing a trailing `not.` moves a sentence end), so the rules
-    # run again while they change the text: cleaning a cleaned text must make no edits. Each
-    # new round replaces the previous round's findings, except those that record a fix's
+    # that may fix run again while they change the text: cleaning a cleaned text must make no
+    # edits. A later round replaces those rules' findings, except the ones that record a fix's
     # consequence (`keep_finding`: content missing), which no later round could see again.
+    # Rules that only flag run once: their findings are carried through the edits.
     sticky: set[int] = set()
+    rules = ruleset.rules
     for round_no in range(3):
         edits_before = len(doc.edits)
         if round_no:
-            doc.findings = [f for f in doc.findings if f.stage != STAGE or id(f) in sticky]
+            rules = [r for r in ruleset.rules if fix_allowed(r, fix_mode)]
+            again = {r.id for r in rules}
+            doc.findings = [f for f in doc.findings if f.stage != STAGE or f.rule not in again or id(f) in sticky]
         ctx = Context(ruleset.names, [(f.start, f.end) for f in doc.findings if f.rule == "foreign-paragraph"])
-        for rule in ruleset.rules:
+        for rule in rules:
             run_rule(doc, rule, ctx, fix_mode, sticky)
             if ctx.skip_spans:
                 ctx.skip_spans = [(f.start, f.end) for f in doc.findings if f.rule == "foreign-paragraph"]

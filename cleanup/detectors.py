@@ -268,6 +268,16 @@ def doubled_negation(particles: list[str], allow_before: list[str]):
 SCRIPTS = r"\p{Cyrillic}\p{Han}\p{Hangul}\p{Hiragana}\p{Katakana}\p{Arabic}\p{Hebrew}\p{Greek}\p{Devanagari}\p{Thai}\p{Georgian}\p{Armenian}"
 
 
+# the Unicode blocks of SCRIPTS, for a fast standard-`re` pre-check
+_OTHER_SCRIPT_BLOCKS = re.compile(
+    "[\u0370-\u03ff\u1f00-\u1fff\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f\u0530-\u058f"
+    "\u0590-\u05ff\ufb1d-\ufb4f\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+    "\u0900-\u097f\u0e00-\u0e7f\u10a0-\u10ff\u1100-\u11ff\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029"
+    "\u3038-\u303b\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f"
+    "\uac00-\ud7ff\uf900-\ufaff\uff66-\uffdc\U00020000-\U0003134f]"
+)
+
+
 @detector("foreign_script")
 def foreign_script(min_letters: int = 2):
     """A run of Cyrillic, CJK, Hebrew... letters inside English text: a source-language leftover."""
@@ -275,6 +285,8 @@ def foreign_script(min_letters: int = 2):
 
     def find(text: str, ctx: Context) -> list[Hit]:
         hits = []
+        if not _OTHER_SCRIPT_BLOCKS.search(text):
+            return hits  # the cheap test first: most English texts have none of these blocks
         for m in pattern.finditer(text):
             if sum(1 for ch in m.group() if ch.isalpha()) < min_letters:
                 continue
@@ -284,6 +296,9 @@ def foreign_script(min_letters: int = 2):
         return hits
 
     return find
+
+
+_PUNCTUATION_TO_SPACE = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»„…–—"})
 
 
 @detector("foreign_clause")
@@ -305,6 +320,9 @@ def foreign_clause(function_words: dict[str, list[str]], min_words: int = 4, min
     def find(text: str, ctx: Context) -> list[Hit]:
         hits = []
         for line in line_re.finditer(text):
+            # the cheap test first (C-speed split and set intersection): most lines stop here
+            if len(all_func.intersection(line.group().translate(_PUNCTUATION_TO_SPACE).lower().split())) < min_function_words:
+                continue
             words = list(word_re.finditer(line.group()))
             lowered = [w.group().lower() for w in words]
             if sum(1 for w in lowered if w in all_func) < min_function_words:

@@ -152,6 +152,10 @@ class Pipeline:
             return ReadError(item.id, item.source, f"{where}: internal error while cleaning: {type(exc).__name__}: {exc}", item.line).to_record()
 
     def close(self) -> None:
+        from cleanup import detectors
+
+        if detectors.WORD_CACHE is not None and detectors.WORD_CACHE is self._cache:
+            detectors.use_word_cache(None)
         if self._cache is not None:
             self._cache.close()
             self._cache = None

@@ -346,6 +346,19 @@ def _compile_substitution(rule: Rule, where: str):
     return find
 
 
+# a whole run (`to to to`) is one hit, so the fix leaves one word and a re-run finds nothing
+# (the standard `re` here: twice as fast as `regex` for this fixed pattern)
+_DOUBLED = re.compile(r"(?<![\w-])(\w+)(?:[ \t]+(\1))+(?![\w-])", re.IGNORECASE)
+_doubled_memo: list = [None, []]
+
+
+def _doubled_words(text: str) -> list:
+    """Doubled-word matches of `text`; every repetition rule shares one scan of a text."""
+    if _doubled_memo[0] is not text:
+        _doubled_memo[0], _doubled_memo[1] = text, list(_DOUBLED.finditer(text))
+    return _doubled_memo[1]
+
+
 def _compile_repetition(rule: Rule, where: str):
     tokens = rule.params.get("tokens", "any")
     token_set = None if tokens == "any" else {str(t).lower() for t in _need(rule, "tokens", list, where)}
@@ -353,12 +366,10 @@ def _compile_repetition(rule: Rule, where: str):
     allow = [_compile(a, regex.IGNORECASE, where, f"allow[{i}]") for i, a in enumerate(rule.params.get("allow", []))]
     rule.params["_allow_compiled"] = allow  # the grammar stage honours the same allow-list
     ignore_capitalized = bool(rule.params.get("ignore_capitalized", True))
-    # a whole run (`to to to`) is one hit, so the fix leaves one word and a re-run finds nothing
-    pattern = regex.compile(r"(?<![\w-])(\w+)(?:[ \t]+(\1))+(?![\w-])", regex.IGNORECASE)
 
     def find(text: str, ctx: Context) -> list[Hit]:
         hits = []
-        for m in pattern.finditer(text, overlapped=False):
+        for m in _doubled_words(text):
             word, second = m.group(1), m.group(2)
             low = word.lower()
             if word.isdigit():

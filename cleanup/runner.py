@@ -8,6 +8,7 @@ import sys
 import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -15,7 +16,7 @@ from cleanup.model import Article, ReadError
 from cleanup.output import RecordWriter, atomic_write_text, input_key
 from cleanup.pipeline import Options, Pipeline, load_ruleset
 from cleanup.reader import read_inputs
-from cleanup.summary import Summary
+from cleanup.summary import Summary, compact
 
 _worker: Pipeline | None = None
 
@@ -25,14 +26,31 @@ def _init_worker(options: Options) -> None:
     _worker = Pipeline(options)
 
 
-def _work(item: Article | ReadError) -> tuple[bytes, int, int]:
+@dataclass
+class Done:
+    """One record, ready to write: its line, its input key, and what the summary needs."""
+
+    line: bytes
+    key: str | None
+    reused: bool
+    counts: dict  # Summary.add's compact form, so the main process never re-parses a record
+    calls: int = 0
+    hits: int = 0
+
+
+def _clean_one(item: Article | ReadError) -> tuple[bytes, dict, int, int]:
     assert _worker is not None
     before = (_worker.grammar_stats.calls, _worker.grammar_stats.cache_hits)
     record = _worker.process(item)
-    if _worker._cache is not None:
-        _worker._cache.flush()
-    line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "surrogatepass")
-    return line, _worker.grammar_stats.calls - before[0], _worker.grammar_stats.cache_hits - before[1]
+    line = encode_record(record)
+    return line, compact(record), _worker.grammar_stats.calls - before[0], _worker.grammar_stats.cache_hits - before[1]
+
+
+def _clean_batch(items: list[Article | ReadError]) -> list[tuple[bytes, dict, int, int]]:
+    out = [_clean_one(item) for item in items]
+    if _worker is not None and _worker._cache is not None:
+        _worker._cache.flush()  # one commit per batch, not per article
+    return out
 
 
 def encode_record(record: dict) -> bytes:
@@ -45,8 +63,9 @@ def process_stream(
     jobs: int,
     reuse: Callable[[str | None], bytes | None],
     fingerprint: str,
-) -> Iterator[tuple[bytes, str | None, bool, int, int]]:
-    """Yield (record line, input key, reused?, grammar calls, cache hits) in input order."""
+    batch_size: int = 8,
+) -> Iterator[Done]:
+    """Yield every input's record in input order; unchanged inputs are reused, not cleaned."""
     if jobs <= 1:
         global _worker
         _init_worker(options)
@@ -55,34 +74,53 @@ def process_stream(
                 key = input_key(item, fingerprint)
                 old = reuse(key)
                 if old is not None:
-                    yield old, key, True, 0, 0
+                    yield Done(old, key, True, compact(json.loads(old)))
                     continue
-                line, calls, hits = _work(item)
-                yield line, key, False, calls, hits
+                line, counts, calls, hits = _clean_batch([item])[0]
+                yield Done(line, key, False, counts, calls, hits)
         finally:
             if _worker is not None:
                 _worker.close()
                 _worker = None
         return
-    window: deque[tuple[str | None, bytes | Future]] = deque()
+    # Batches of articles go to the workers (fewer round trips); a bounded window of batches
+    # is in flight, so memory stays flat however long the input, and results are taken in
+    # submission order, so the output order is the input order whatever N is.
+    window: deque[tuple[list[tuple[str | None, bytes | None]], Future | None]] = deque()
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(options,)) as pool:
+        batch: list[tuple[str | None, bytes | None]] = []
+        todo: list[Article | ReadError] = []
+
+        def submit() -> None:
+            window.append((list(batch), pool.submit(_clean_batch, list(todo)) if todo else None))
+            batch.clear()
+            todo.clear()
+
         for item in items:
             key = input_key(item, fingerprint)
             old = reuse(key)
-            window.append((key, old if old is not None else pool.submit(_work, item)))
-            # keep a bounded number in flight: memory stays flat however long the input
-            while len(window) > jobs * 8:
-                yield _settle(window.popleft())
+            batch.append((key, old))
+            if old is None:
+                todo.append(item)
+            if len(batch) >= batch_size:
+                submit()
+                while len(window) > jobs * 4:
+                    yield from _settle(window.popleft())
+        if batch:
+            submit()
         while window:
-            yield _settle(window.popleft())
+            yield from _settle(window.popleft())
 
 
-def _settle(entry: tuple[str | None, bytes | Future]) -> tuple[bytes, str | None, bool, int, int]:
-    key, value = entry
-    if isinstance(value, bytes):
-        return value, key, True, 0, 0
-    line, calls, hits = value.result()
-    return line, key, False, calls, hits
+def _settle(entry) -> Iterator[Done]:
+    batch, future = entry
+    results = iter(future.result() if future is not None else [])
+    for key, old in batch:
+        if old is not None:
+            yield Done(old, key, True, compact(json.loads(old)))
+        else:
+            line, counts, calls, hits = next(results)
+            yield Done(line, key, False, counts, calls, hits)
 
 
 class Progress:
@@ -127,11 +165,11 @@ def run_batch(
     bar = Progress(progress)
     try:
         items = read_inputs(inputs, max_bytes=options.max_bytes)
-        for line, key, reused, calls, hits in process_stream(items, options, jobs, reuse, fingerprint):
-            writer.write(line, key)
-            summary.add(json.loads(line), reused=reused)
-            summary.grammar_calls += calls
-            summary.grammar_cache_hits += hits
+        for done in process_stream(items, options, jobs, reuse, fingerprint):
+            writer.write(done.line, done.key)
+            summary.add(done.counts, reused=done.reused)
+            summary.grammar_calls += done.calls
+            summary.grammar_cache_hits += done.hits
             bar.update(summary.articles)
     except BaseException:
         writer.abort()

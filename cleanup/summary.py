@@ -7,6 +7,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+def compact(record: dict[str, Any]) -> dict[str, Any]:
+    """What the summary needs of a record, small enough to pass between processes cheaply."""
+    if "error" in record and "text" not in record:
+        return {"error": record["error"]}
+    return {
+        "verdict": record["verdict"],
+        "edits": [f"{e['stage']}/{e['rule']}" for e in record["edits"]],
+        "findings": [(f["severity"], f"{f['stage']}/{f['rule']}") for f in record["findings"]],
+    }
+
+
 @dataclass
 class Summary:
     articles: int = 0
@@ -21,20 +32,20 @@ class Summary:
     error_messages: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
-    def add(self, record: dict[str, Any], reused: bool = False) -> None:
+    def add(self, counts: dict[str, Any], reused: bool = False) -> None:
+        """Count one record, given in `compact` form."""
         self.articles += 1
         self.reused += int(reused)
-        if "error" in record and "text" not in record:
+        if "error" in counts:
             self.errors += 1
             if len(self.error_messages) < 50:
-                self.error_messages.append(record["error"])
+                self.error_messages.append(counts["error"])
             return
-        self.verdicts[record["verdict"]] += 1
-        for e in record["edits"]:
-            self.edits[f"{e['stage']}/{e['rule']}"] += 1
-        for f in record["findings"]:
-            self.findings[f["severity"]] += 1
-            self.finding_rules[f"{f['stage']}/{f['rule']}"] += 1
+        self.verdicts[counts["verdict"]] += 1
+        self.edits.update(counts["edits"])
+        for severity, rule in counts["findings"]:
+            self.findings[severity] += 1
+            self.finding_rules[rule] += 1
 
     @property
     def exit_code(self) -> int:

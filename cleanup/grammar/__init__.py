@@ -179,6 +179,31 @@ def _names_or_compound(text: str, start: int, end: int, names) -> bool:
     return (start > 0 and text[start - 1] == "-") or (end < len(text) and text[end] == "-")
 
 
+SEPARATOR = "\n\n"
+
+
+def check_many(backend, paragraphs: list[str]) -> list[list[RawLint]]:
+    """Check several paragraphs in one backend call, joined by blank lines, and split the
+    results back per paragraph. A lint that would straddle two paragraphs is dropped."""
+    if len(paragraphs) == 1:
+        return [backend.check(paragraphs[0])]
+    starts = []
+    pos = 0
+    for p in paragraphs:
+        starts.append(pos)
+        pos += len(p) + len(SEPARATOR)
+    out: list[list[RawLint]] = [[] for _ in paragraphs]
+    import bisect
+
+    for lint in backend.check(SEPARATOR.join(paragraphs)):
+        i = bisect.bisect_right(starts, lint.start) - 1
+        base = starts[i]
+        if lint.end > base + len(paragraphs[i]):
+            continue
+        out[i].append(RawLint(lint.start - base, lint.end - base, lint.rule, lint.category, lint.message, lint.suggestions))
+    return out
+
+
 def run(
     doc: Document,
     get_backend,
@@ -195,25 +220,31 @@ def run(
     text = doc.text
     taken = SpanIndex((f.start, f.end) for f in doc.findings if f.stage != STAGE)
     prefix = backend_key.split(" ", 1)[0] + ":"
-    backend = None
     keybase = backend_key
     changes: list[Change] = []
-    for m in _PARAGRAPH.finditer(text):
-        para = m.group()
-        if not para.strip():
-            continue
-        stats.paragraphs += 1
-        cached = cache.get(keybase, para) if cache is not None else None
+    paragraphs = [m for m in _PARAGRAPH.finditer(text) if m.group().strip()]
+    stats.paragraphs += len(paragraphs)
+    results: dict[int, list[RawLint]] = {}
+    missing = []
+    for i, m in enumerate(paragraphs):
+        cached = cache.get(keybase, m.group()) if cache is not None else None
         if cached is None:
-            stats.calls += 1
-            if backend is None:
-                backend = get_backend()  # built on first need: a fully cached run never loads it
-            lints = backend.check(para)
-            if cache is not None:
-                cache.put(keybase, para, [x.to_list() for x in lints])
+            missing.append(i)
         else:
             stats.cache_hits += 1
-            lints = [RawLint.from_list(x) for x in cached]
+            results[i] = [RawLint.from_list(x) for x in cached]
+    if missing:
+        # one call for all the paragraphs the cache lacks: a checker called per paragraph
+        # pays its per-call cost many times over
+        stats.calls += len(missing)
+        backend = get_backend()
+        found = check_many(backend, [paragraphs[i].group() for i in missing])
+        for i, lints in zip(missing, found):
+            results[i] = lints
+            if cache is not None:
+                cache.put(keybase, paragraphs[i].group(), [x.to_list() for x in lints])
+    for i, m in enumerate(paragraphs):
+        lints = results[i]
         for lint in lints:
             start, end = m.start() + lint.start, m.start() + lint.end
             if not (m.start() <= start <= end <= m.end()):
