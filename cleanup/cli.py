@@ -85,9 +85,10 @@ def main(ctx: click.Context) -> None:
 @click.option("--resume", is_flag=True, help="Continue an interrupted run in the same output folder.")
 @click.option("--no-incremental", is_flag=True, help="Clean every article again, even unchanged ones.")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True)
-@click.option("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster).")
+@click.option("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster of -j workers).")
+@click.option("--shard-mb", type=float, default=4.0, show_default=True, help="Dask: size of a JSONL shard.")
 @click.option("--no-report", is_flag=True, help="Do not write report.html.")
-def run(inputs, out_dir, jobs, resume, no_incremental, executor, scheduler, no_report, **kw) -> None:
+def run(inputs, out_dir, jobs, resume, no_incremental, executor, scheduler, shard_mb, no_report, **kw) -> None:
     """Clean articles: INPUT is a folder (recursive), a .txt/.md/.jsonl file, or - for stdin.
 
     Writes OUT/cleaned.jsonl (one record per article), OUT/summary.json and OUT/report.html.
@@ -103,9 +104,13 @@ def run(inputs, out_dir, jobs, resume, no_incremental, executor, scheduler, no_r
         summary = run_batch(
             list(inputs), Path(out_dir), options, jobs=jobs, resume=resume, incremental=not no_incremental,
             progress=sys.stderr.isatty(), executor=executor, scheduler=scheduler,
+            shard_bytes=max(1, int(shard_mb * 1024 * 1024)),
         )
     except (InputError, RuleError, GrammarBackendError) as exc:
         click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except ImportError as exc:
+        click.echo(f"error: {exc}: the dask executor needs `pip install .[dask]`", err=True)
         sys.exit(2)
     if not no_report:
         from cleanup.report import write_report

@@ -151,6 +151,7 @@ def run_batch(
     progress: bool = False,
     executor: str = "local",
     scheduler: str | None = None,
+    shard_bytes: int = 4 * 1024 * 1024,
 ) -> Summary:
     started = time.monotonic()
     ruleset = load_ruleset(options)  # load once up front: a broken rule file fails before any work
@@ -159,7 +160,7 @@ def run_batch(
     if executor == "dask":
         from cleanup.dask_executor import run_dask
 
-        return run_dask(inputs, out_dir, options, fingerprint, scheduler, summary, started)
+        return run_dask(inputs, out_dir, options, fingerprint, scheduler, summary, started, jobs=jobs, shard_bytes=shard_bytes)
     writer = RecordWriter(out_dir, resume=resume)
     reuse = writer.reusable.get if incremental or resume else (lambda key: None)
     bar = Progress(progress)
