@@ -8,6 +8,7 @@ Register a detector with @detector("name"); a rule file uses it with `kind: dete
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 from typing import Callable
 
@@ -82,22 +83,36 @@ def leaked_lines(phrases: list[str], max_line_chars: int = 300, flag_inline: boo
     for i, p in enumerate(phrases):
         if not isinstance(p, str):
             raise ValueError(f"phrases[{i}] must be a string (quote it in YAML), got {p!r}")
-    body = "|".join(f"(?:{p})" for p in phrases)
-    pattern = regex.compile(rf"(?<!\w)(?:{body})", regex.IGNORECASE)
     opener = "\"'“”‘’«»([*_ \t-"
+    lead = "".join(regex.escape(c) for c in opener)
+    patterns = []
+    for p in phrases:
+        if flag_inline:
+            patterns.append(regex.compile(rf"(?<!\w)(?P<leak>{p})", regex.IGNORECASE))
+        else:
+            # only a leak on a line of its own matters: anchoring at line starts saves trying
+            # the phrases at every word
+            patterns.append(regex.compile(rf"^[{lead}]*(?<!\w)(?P<leak>{p})", regex.IGNORECASE | regex.MULTILINE))
+    # one pattern per phrase: `regex` scans for a pattern's first characters quickly, which it
+    # cannot do for an alternation of them
 
     def find(text: str, ctx: Context) -> list[Hit]:
+        spans = sorted({m.span("leak") for pattern in patterns for m in pattern.finditer(text, timeout=1.0)})
         hits = []
         last_end = 0
-        for m in pattern.finditer(text, timeout=1.0):
-            ls = text.rfind("\n", 0, m.start()) + 1
-            le = text.find("\n", m.end())
+        taken_to = -1
+        for m_start, m_end in spans:
+            if m_start < taken_to:
+                continue  # two phrases matching the same words
+            taken_to = m_end
+            ls = text.rfind("\n", 0, m_start) + 1
+            le = text.find("\n", m_end)
             le = len(text) if le == -1 else le
             line = text[ls:le]
-            standalone = not text[ls:m.start()].strip(opener) and len(line) <= max_line_chars
+            standalone = not text[ls:m_start].strip(opener) and len(line) <= max_line_chars
             if not standalone:
                 if flag_inline:
-                        hits.append(Hit(m.start(), m.end(), None, "inside a sentence: check the source"))
+                    hits.append(Hit(m_start, m_end, None, "inside a sentence: check the source"))
                 continue
             # remove the line with the line breaks after it; the last line takes the breaks
             # before it instead, and the text keeps its final newline if it had one
@@ -155,24 +170,21 @@ def fused_words(
         return best
 
     def find(text: str, ctx: Context) -> list[Hit]:
-        hits = []
-        counts: dict[str, int] = {}
+        # one pass counts the tokens at C speed; only a token that occurs once, is not an
+        # acronym or a name and is unknown to wordfreq is looked for again, where it is
         candidates = []
-        for m in token_re.finditer(text):
-            tok = m.group()
-            counts[tok] = counts.get(tok, 0) + 1
-            if tok.isupper() or ctx.names.is_name_token(tok):
-                continue
-            candidates.append(m)
-        for m in candidates:
-            tok = m.group()
-            if counts[tok] > 1:
+        for tok, n in Counter(token_re.findall(text)).items():
+            if n > 1:
                 continue  # used twice the same way: a name or term, not an accident
-            if zipf(tok.lower()) >= unknown_below:
+            if tok.isupper() or ctx.names.is_name_token(tok) or zipf(tok.lower()) >= unknown_below:
                 continue
             split = best_split(tok, ctx)
             if split:
-                a, b = split
+                candidates.append((tok, split))
+        hits = []
+        for tok, (a, b) in candidates:
+            m = re.search(rf"(?<![\w'’@#/.-]){tok}(?![\w'’@/-])", text)
+            if m:
                 hits.append(Hit(m.start(), m.end(), f"{a} {b}", f"`{tok}` → `{a} {b}`", [f"{a} {b}"]))
         return hits
 
@@ -298,7 +310,39 @@ def foreign_script(min_letters: int = 2):
     return find
 
 
-_PUNCTUATION_TO_SPACE = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»„…–—"})
+_ASCII_PUNCTUATION = b"!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+_ASCII_PUNCTUATION_TO_SPACE = bytes.maketrans(_ASCII_PUNCTUATION, b" " * len(_ASCII_PUNCTUATION))
+_OTHER_PUNCTUATION = "“”‘’«»„…–—"
+
+
+def plain_lower_lines(text: str) -> list[str]:
+    """`text` lower-cased with punctuation turned into spaces, split into its lines (as many as
+    `text.split("\n")`): what `.split()` turns into words. Done on the UTF-8 bytes, where a
+    translation table works at C speed; the few non-ASCII marks are replaced one by one."""
+    plain = text.lower().encode("utf-8", "surrogatepass").translate(_ASCII_PUNCTUATION_TO_SPACE).decode("utf-8", "surrogatepass")
+    if not plain.isascii():
+        for mark in _OTHER_PUNCTUATION:
+            if mark in plain:
+                plain = plain.replace(mark, " ")
+    return plain.split("\n")
+
+
+class _Line:
+    """A line of a text with the part of a regex match's interface the detectors use."""
+
+    __slots__ = ("_start", "_text")
+
+    def __init__(self, start: int, text: str):
+        self._start, self._text = start, text
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._start + len(self._text)
+
+    def group(self) -> str:
+        return self._text
 
 
 @detector("foreign_clause")
@@ -308,7 +352,6 @@ def foreign_clause(function_words: dict[str, list[str]], min_words: int = 4, min
     func = {lang: {w.lower() for w in words} for lang, words in function_words.items()}
     all_func = set().union(*func.values()) if func else set()
     word_re = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-    line_re = re.compile(r"[^\n]+")
 
     def foreign(word: str, lang: str) -> bool:
         low = word.lower()
@@ -319,10 +362,13 @@ def foreign_clause(function_words: dict[str, list[str]], min_words: int = 4, min
 
     def find(text: str, ctx: Context) -> list[Hit]:
         hits = []
-        for line in line_re.finditer(text):
+        line_start = 0
+        for line_text, plain in zip(text.split("\n"), plain_lower_lines(text)):
+            start, line_start = line_start, line_start + len(line_text) + 1
             # the cheap test first (C-speed split and set intersection): most lines stop here
-            if len(all_func.intersection(line.group().translate(_PUNCTUATION_TO_SPACE).lower().split())) < min_function_words:
+            if len(all_func.intersection(plain.split())) < min_function_words:
                 continue
+            line = _Line(start, line_text)
             words = list(word_re.finditer(line.group()))
             lowered = [w.group().lower() for w in words]
             if sum(1 for w in lowered if w in all_func) < min_function_words:

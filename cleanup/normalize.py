@@ -21,15 +21,25 @@ STAGE = "normalize"
 _NEEDS_FTFY = re.compile(r"[^\x09\x0a\x20-\x7e\u2018\u2019\u201c\u201d\u2013\u2014\u2026]|&[#a-zA-Z0-9]+;")
 _LINE = re.compile(r"[^\n]*")
 
-WHITESPACE_STEPS: list[tuple[str, re.Pattern[str], object, str]] = [
-    ("line-endings", re.compile(r"\r\n?"), "\n", "line ending normalised to LF"),
-    ("invisible-chars", re.compile(r"[\u200b\u2060\ufeff\u00ad]+"), "", "invisible character removed"),
-    ("nbsp", re.compile(r"[\u00a0\u2007\u202f]"), " ", "no-break space replaced by a space"),
-    ("trailing-space", re.compile(r"[ \t]+(?=\n|\Z)"), "", "trailing whitespace removed"),
-    ("repeated-spaces", re.compile(r"(?<=\S)  +(?=\S)"), " ", "repeated spaces collapsed"),
-    ("blank-lines", re.compile(r"\n(?:[ \t]*\n){2,}"), "\n\n", "run of blank lines collapsed to one"),
-    ("leading-blank-lines", re.compile(r"\A(?:[ \t]*\n)+"), "", "blank lines at the start removed"),
-    ("trailing-blank-lines", re.compile(r"\n{2,}\Z"), "\n", "blank lines at the end removed"),
+# (rule, pattern, replacement, message, may_match): `may_match` is a cheap test that is true
+# whenever the pattern can match, so the many clean texts skip the regex scans
+WHITESPACE_STEPS: list[tuple[str, re.Pattern[str], str, str, object]] = [
+    ("line-endings", re.compile(r"\r\n?"), "\n", "line ending normalised to LF",
+     lambda t: "\r" in t),
+    ("invisible-chars", re.compile(r"[\u200b\u2060\ufeff\u00ad]+"), "", "invisible character removed",
+     lambda t: not t.isascii()),
+    ("nbsp", re.compile(r"[\u00a0\u2007\u202f]"), " ", "no-break space replaced by a space",
+     lambda t: not t.isascii()),
+    ("trailing-space", re.compile(r"[ \t]+(?=\n|\Z)"), "", "trailing whitespace removed",
+     lambda t: " \n" in t or "\t" in t or t.endswith(" ")),
+    ("repeated-spaces", re.compile(r"(?<=\S)  +(?=\S)"), " ", "repeated spaces collapsed",
+     lambda t: "  " in t),
+    ("blank-lines", re.compile(r"\n(?:[ \t]*\n){2,}"), "\n\n", "run of blank lines collapsed to one",
+     lambda t: "\n\n\n" in t or "\n " in t or "\n\t" in t),
+    ("leading-blank-lines", re.compile(r"\A(?:[ \t]*\n)+"), "", "blank lines at the start removed",
+     lambda t: t[:1] in (" ", "\t", "\n")),
+    ("trailing-blank-lines", re.compile(r"\n{2,}\Z"), "\n", "blank lines at the end removed",
+     lambda t: t.endswith("\n\n")),
 ]
 
 
@@ -77,7 +87,9 @@ def _ftfy_changes(text: str) -> list[Change]:
 def tidy_whitespace(doc: Document, stage: str = STAGE) -> None:
     """The whitespace steps alone: also run after the artifact fixes, which can leave a blank
     line or a double space behind where they removed something."""
-    for rule, pattern, repl, message in WHITESPACE_STEPS:
+    for rule, pattern, repl, message, may_match in WHITESPACE_STEPS:
+        if not may_match(doc.text):  # type: ignore[operator]
+            continue
         changes = [
             Change(m.start(), m.end(), repl, rule, message)  # type: ignore[arg-type]
             for m in pattern.finditer(doc.text)
