@@ -407,8 +407,8 @@ def _compile_repetition(rule: Rule, where: str):
                 continue
             if low in exclude:
                 continue
-            if ignore_capitalized and second[:1].isupper():
-                continue  # `Fang Fang`, `Bora Bora`: names, not doubling
+            if ignore_capitalized and word[:1].isupper() and second[:1].isupper():
+                continue  # `Fang Fang`, `Bora Bora`: names, not doubling (`athletes Athletes` is)
             window = text[m.start(): m.end() + 40]
             if any(a.match(window) for a in allow):
                 continue  # grammatical doubling: `looking for for a long time`, `had had`

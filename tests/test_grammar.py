@@ -54,6 +54,16 @@ def test_grammar_findings_do_not_repeat_artifact_findings(pipeline_harper):
             assert not any(s < f["end"] and f["start"] < e for s, e in art), f
 
 
+def test_domain_names_are_not_sentence_ends(pipeline_harper):
+    # from the dev corpus (WMT23 ru-en): Harper reads `Lenta.ru` as a sentence end before `ru`
+    text = ("The men left the country after that.\nLenta.ru reports this, citing the court's press service. "
+            "hearings will be shown on matchtv.ru tonight.")
+    rec = pipeline_harper.clean(Article(id="d", source="d", text=text))
+    caps = [f["match"] for f in rec["findings"] if f["rule"] == "harper:SentenceCapitalization"]
+    assert "ru" not in caps, rec["findings"]
+    assert "hearings" in caps  # a real lower-case sentence start is still reported
+
+
 def test_long_sentence_lints_are_off_by_default(pipeline_harper):
     long = "The minister said that " + ", ".join(f"the region number {i} would be consulted" for i in range(15)) + "."
     rec = pipeline_harper.clean(Article(id="l", source="l", text=long))

@@ -48,12 +48,18 @@ def commit(repo: Path, env: dict, message: str) -> subprocess.CompletedProcess:
     return subprocess.run(["git", "commit", "-m", message], cwd=repo, env=env, capture_output=True, text=True)
 
 
+def add_seed(repo: Path, seed: str, name: str) -> Path:
+    """Copy a seed article into the newsroom's repository and stage it."""
+    art = repo / "articles" / name
+    art.parent.mkdir(exist_ok=True)
+    shutil.copy(SEEDS / seed, art)
+    git(repo, "add", f"articles/{name}")
+    return art
+
+
 def test_commit_refused_fixed_then_accepted(newsroom):
     repo, env = newsroom
-    art = repo / "articles" / "002.txt"
-    art.parent.mkdir(exist_ok=True)
-    shutil.copy(SEEDS / "002_d12d6a00d81152c4.txt", art)
-    git(repo, "add", "articles/002.txt")
+    art = add_seed(repo, "002_d12d6a00d81152c4.txt", "002.txt")
     refused = commit(repo, env, "add article")
     out = refused.stdout + refused.stderr
     assert refused.returncode != 0, out
@@ -74,10 +80,7 @@ def test_commit_refused_fixed_then_accepted(newsroom):
 
 def test_article_with_only_safe_fixes_passes_on_second_attempt(newsroom):
     repo, env = newsroom
-    art = repo / "articles" / "003.txt"
-    art.parent.mkdir(exist_ok=True)
-    shutil.copy(SEEDS / "003_7a79c24c24d2992a.txt", art)
-    git(repo, "add", "articles/003.txt")
+    art = add_seed(repo, "003_7a79c24c24d2992a.txt", "003.txt")
     first = commit(repo, env, "add 003")
     assert first.returncode != 0
     assert "to to" not in art.read_text(encoding="utf-8")

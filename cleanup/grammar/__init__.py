@@ -170,12 +170,15 @@ def _not_a_misspelling(text: str, start: int, end: int, names, article_text: str
 
 def _names_or_compound(text: str, start: int, end: int, names) -> bool:
     """A lint that starts on a known name (`Un does`, `Un’s`) or on one half of a hyphenated
-    compound (`tri-border`, `Indo-Pacific`): checkers split these wrongly; not worth an editor's time."""
+    compound (`tri-border`, `Indo-Pacific`), or inside a domain name: checkers split these
+    wrongly; not worth an editor's time."""
     first = _WORD_AT.match(text, start)
     if first:
         word = re.split(r"[’'-]", first.group())[0]
         if word[:1].isupper() and word.lower() in names.person_tokens:
             return True
+    if start >= 2 and text[start - 1] == "." and text[start - 2].isalnum():
+        return True  # inside a dotted token, not after a sentence end: `Lenta.ru`, `matchtv.ru`
     return (start > 0 and text[start - 1] == "-") or (end < len(text) and text[end] == "-")
 
 
