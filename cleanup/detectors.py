@@ -327,24 +327,6 @@ def plain_lower_lines(text: str) -> list[str]:
     return plain.split("\n")
 
 
-class _Line:
-    """A line of a text with the part of a regex match's interface the detectors use."""
-
-    __slots__ = ("_start", "_text")
-
-    def __init__(self, start: int, text: str):
-        self._start, self._text = start, text
-
-    def start(self) -> int:
-        return self._start
-
-    def end(self) -> int:
-        return self._start + len(self._text)
-
-    def group(self) -> str:
-        return self._text
-
-
 @detector("foreign_clause")
 def foreign_clause(function_words: dict[str, list[str]], min_words: int = 4, min_function_words: int = 2):
     """A clause in another Latin-script language inside an English paragraph: a run of words
@@ -368,12 +350,11 @@ def foreign_clause(function_words: dict[str, list[str]], min_words: int = 4, min
             # the cheap test first (C-speed split and set intersection): most lines stop here
             if len(all_func.intersection(plain.split())) < min_function_words:
                 continue
-            line = _Line(start, line_text)
-            words = list(word_re.finditer(line.group()))
+            words = list(word_re.finditer(line_text))
             lowered = [w.group().lower() for w in words]
             if sum(1 for w in lowered if w in all_func) < min_function_words:
                 continue
-            if ctx.in_skip_span(line.start(), line.end()):
+            if ctx.in_skip_span(start, start + len(line_text)):
                 continue
             # only the languages whose function words are there: each word list costs memory
             candidates = [lang for lang in func if sum(1 for w in lowered if w in func[lang]) >= min_function_words]
@@ -386,7 +367,7 @@ def foreign_clause(function_words: dict[str, list[str]], min_words: int = 4, min
                     nfunc = sum(1 for x in run if x.group().lower() in func[lang])
                     lower = sum(1 for x in run if x.group()[0].islower())
                     if len(run) >= min_words and nfunc >= min_function_words and lower >= 3:
-                        s, e = line.start() + run[0].start(), line.start() + run[-1].end()
+                        s, e = start + run[0].start(), start + run[-1].end()
                         hits.append(Hit(s, e, None, f"looks like `{lang}`: `{text[s:e][:60]}`"))
                     run = []
         return hits

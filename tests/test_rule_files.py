@@ -118,3 +118,25 @@ def test_broken_user_rule_folder_is_a_usage_error(tmp_path):
     art.write_text("Text.")
     r = CliRunner().invoke(main, ["run", str(art), "--rules", str(d), "--out", str(tmp_path / "o"), "--grammar", "none"])
     assert r.exit_code == 2 and "mine.yaml" in r.output
+
+
+def test_several_regex_phrases_match_as_one_alternation(tmp_path):
+    # the engine runs a rule's regexes one by one (faster in `regex`); the hits must be what
+    # their alternation would give: leftmost first, the earlier phrase where two start
+    # together, never two overlapping hits
+    d = write(tmp_path / "r", "alt.yaml", """
+        rules:
+          - id: alt
+            name: Alternation
+            category: test
+            severity: warning
+            fix: none
+            kind: phrase
+            regex: true
+            ignore_case: false
+            phrases: ["big red", "red ball", "big"]
+            message: test
+    """)
+    rule = load_rules([d]).get("alt")
+    hits = rule.find("a big red ball and a red ball and a big dog", None)
+    assert [(h.start, h.end) for h in hits] == [(2, 9), (21, 29), (36, 39)]
