@@ -193,6 +193,7 @@ def main() -> int:
             cold.append(cli(["check", str(target), "--baseline", str(work / "b.json")], {"CLEANUP_CACHE_DIR": str(c)})[0])
             warm.append(cli(["check", str(target), "--baseline", str(work / "b.json")], {"CLEANUP_CACHE_DIR": str(c)})[0])
         results["check one article"] = {"cold seconds (median)": round(statistics.median(cold), 3), "warm seconds (median)": round(statistics.median(warm), 3)}
+        results["report of 2,000 articles"] = report_open(work, articles)
         if args.memory_scale:
             mem = {}
             for mb in [float(x) for x in args.memory_scale.split(",")]:
@@ -209,6 +210,38 @@ def main() -> int:
     return 0
 
 
+def report_open(work: Path, articles: list[Article]) -> dict:
+    """How long the HTML report of 2,000 articles takes to open in headless Chromium (Debian's
+    chromium through Playwright, as the report's tests use), and to show the last article."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        chromium = None
+    if chromium is None:
+        return {"skipped": "needs chromium and playwright (pip install '.[test]')"}
+    src = work / "report-2000.jsonl"
+    with open(src, "w", encoding="utf-8") as fh:
+        for i in range(2000):
+            fh.write(json.dumps({"id": f"a{i:04d}", "text": articles[i % len(articles)].text}) + "\n")
+    out = work / "report-2000"
+    cli(["run", str(src), "--out", str(out), "--grammar", "none", "--no-cache"])
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        t = time.perf_counter()
+        page.goto((out / "report.html").as_uri())
+        page.wait_for_selector("#index tbody tr >> nth=1999", state="attached")
+        opened = time.perf_counter() - t
+        t = time.perf_counter()
+        page.locator("#index tbody tr").nth(1999).click()
+        page.wait_for_function("document.querySelector('#a-title').textContent === 'a1999'")
+        shown = time.perf_counter() - t
+        browser.close()
+    return {"open seconds": round(opened, 3), "open the last article seconds": round(shown, 3),
+            "report MB": round((out / "report.html").stat().st_size / 1e6, 1)}
+
+
 def format_table(results: dict) -> str:
     c = results["corpus"]
     lines = [f"corpus: {c['articles']} articles, {c['kb']} KB ({c['path']}); {results['machine']['cpus']} CPUs, Python {results['machine']['python']}", ""]
@@ -217,7 +250,7 @@ def format_table(results: dict) -> str:
         lines.append(f"{name:<28} {r['seconds']:>9.3f} {r['kb_per_s']:>9.1f} {r['articles_per_s']:>11.1f}")
     lines.append(f"{'pipeline / harper alone':<28} {results['ratio pipeline/harper-alone throughput']:>9.3f}")
     lines.append("")
-    for section in ("cli", "check one article", "memory scale (-j 2, no grammar)"):
+    for section in ("cli", "check one article", "report of 2,000 articles", "memory scale (-j 2, no grammar)"):
         if section in results:
             lines.append(section)
             for k, v in results[section].items():

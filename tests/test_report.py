@@ -90,7 +90,8 @@ def test_hostile_article_is_shown_as_text_and_never_runs(browser, tmp_path):
 
 
 @pytest.mark.slow
-def test_report_of_2000_articles_opens_quickly_and_renders_lazily(browser, tmp_path):
+def test_report_of_2000_articles_lists_all_and_renders_lazily(browser, tmp_path):
+    # how fast it opens is the benchmark's to measure (bench/bench.py: "report of 2,000 articles")
     src = tmp_path / "big.jsonl"
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     with open(src, "w") as fh:
@@ -103,8 +104,6 @@ def test_report_of_2000_articles_opens_quickly_and_renders_lazily(browser, tmp_p
     page, errors, _ = open_page(browser, tmp_path / "out" / "report.html")
     assert page.locator("#index tbody tr").count() == 2000
     assert page.locator("#a-text *").count() == 0  # nothing rendered until an article is opened
-    timing = page.evaluate("performance.timing.domContentLoadedEventEnd - performance.timing.navigationStart")
-    assert timing < 5000, timing  # a generous bound for a shared 2-core machine
     page.locator("#index tbody tr").nth(1999).click()
     assert page.locator("#a-title").inner_text() == "a1999"
     assert errors == []
