@@ -54,14 +54,34 @@ def load_articles(corpus: Path) -> list[Article]:
     return [a for a in read_inputs([str(corpus)]) if isinstance(a, Article)]
 
 
-def timed(fn, repeat: int) -> float:
-    """Median wall seconds of `repeat` calls."""
-    runs = []
+def interleaved(fns: dict, repeat: int) -> dict[str, float]:
+    """Median wall seconds of `repeat` calls of each function, taken in turns (one call of each
+    per round), so a slow spell of this shared machine falls on all of them alike."""
+    runs: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - t)
-    return statistics.median(runs)
+        for name, fn in fns.items():
+            t = time.perf_counter()
+            fn()
+            runs[name].append(time.perf_counter() - t)
+    return {name: statistics.median(r) for name, r in runs.items()}
+
+
+def paired_ratio(first, second, items: list, repeat: int, chunk: int = 50) -> float:
+    """Median over `repeat` passes of time(first) / time(second) over the same items, the two
+    alternating every `chunk` items: a ratio that the machine's noise moves little."""
+    ratios = []
+    for _ in range(repeat):
+        a = b = 0.0
+        for i in range(0, len(items), chunk):
+            part = items[i : i + chunk]
+            t = time.perf_counter()
+            first(part)
+            a += time.perf_counter() - t
+            t = time.perf_counter()
+            second(part)
+            b += time.perf_counter() - t
+        ratios.append(a / b)
+    return statistics.median(ratios)
 
 
 def in_process(articles: list[Article], repeat: int) -> dict[str, float]:
@@ -107,17 +127,24 @@ def in_process(articles: list[Article], repeat: int) -> dict[str, float]:
         return lambda: [grammar_stage.run(Document(d.text), pipe.get_backend, pipe.backend_key, None, pipe.grammar_settings,
                                           pipe.ruleset.names, pipe.doubling_allowed, stats) for d in docs]
 
-    results = {
-        "ftfy alone": timed(lambda: [ftfy.fix_text(t) for t in texts], repeat),
-        "langdetect alone": timed(lambda: [language._detect(t[: language.DETECT_CHARS]) for t in texts], repeat),
-        "harper alone": timed(lambda: [linter.lint(t, language=harper.Language.PLAINTEXT) for t in texts], repeat),
-    }
-    for name in ("normalize", "language", "artifacts", "grammar"):
-        results[f"stage {name}"] = timed(stage(name), repeat)
-    results["pipeline (harper)"] = timed(lambda: [pipe.clean(a) for a in articles], repeat)
     nogrammar = Pipeline(Options(grammar="none", use_cache=False))
     nogrammar.clean(articles[0])
-    results["pipeline (no grammar)"] = timed(lambda: [nogrammar.clean(a) for a in articles], repeat)
+    fns = {
+        "ftfy alone": lambda: [ftfy.fix_text(t) for t in texts],
+        "langdetect alone": lambda: [language._detect(t[: language.DETECT_CHARS]) for t in texts],
+        "harper alone": lambda: [linter.lint(t, language=harper.Language.PLAINTEXT) for t in texts],
+        **{f"stage {name}": stage(name) for name in ("normalize", "language", "artifacts", "grammar")},
+        "pipeline (harper)": lambda: [pipe.clean(a) for a in articles],
+        "pipeline (no grammar)": lambda: [nogrammar.clean(a) for a in articles],
+    }
+    results = interleaved(fns, repeat)
+    # the target's ratio, paired: Harper alone and the whole pipeline alternate every 50 articles
+    results["paired ratio"] = paired_ratio(
+        lambda part: [linter.lint(a.text, language=harper.Language.PLAINTEXT) for a in part],
+        lambda part: [pipe.clean(a) for a in part],
+        articles,
+        repeat,
+    )
     pipe.close()
     return results
 
@@ -161,10 +188,13 @@ def main() -> int:
             "corpus": {"path": str(corpus), "articles": len(articles), "kb": round(size_kb, 1)},
             "throughput": {},
         }
-        for name, secs in in_process(articles, args.repeat).items():
+        measured = in_process(articles, args.repeat)
+        paired = measured.pop("paired ratio")
+        for name, secs in measured.items():
             results["throughput"][name] = {"seconds": round(secs, 3), "kb_per_s": round(size_kb / secs, 1), "articles_per_s": round(len(articles) / secs, 1)}
         t = results["throughput"]
         results["ratio pipeline/harper-alone throughput"] = round(t["pipeline (harper)"]["kb_per_s"] / t["harper alone"]["kb_per_s"], 3)
+        results["ratio pipeline/harper-alone throughput, paired"] = round(paired, 3)
 
         cache = work / "cache"
         runs = {}
@@ -249,6 +279,7 @@ def format_table(results: dict) -> str:
     for name, r in results["throughput"].items():
         lines.append(f"{name:<28} {r['seconds']:>9.3f} {r['kb_per_s']:>9.1f} {r['articles_per_s']:>11.1f}")
     lines.append(f"{'pipeline / harper alone':<28} {results['ratio pipeline/harper-alone throughput']:>9.3f}")
+    lines.append(f"{'  paired, every 50 articles':<28} {results['ratio pipeline/harper-alone throughput, paired']:>9.3f}")
     lines.append("")
     for section in ("cli", "check one article", "report of 2,000 articles", "memory scale (-j 2, no grammar)"):
         if section in results:
