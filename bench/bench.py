@@ -56,30 +56,43 @@ def load_articles(corpus: Path) -> list[Article]:
 
 def interleaved(fns: dict, repeat: int) -> dict[str, float]:
     """Median wall seconds of `repeat` calls of each function, taken in turns (one call of each
-    per round), so a slow spell of this shared machine falls on all of them alike."""
+    per round), so a slow spell of this shared machine falls on all of them alike. A function
+    given as (setup, run) is called as run(setup()), with setup untimed: a fresh Harper linter
+    for each pass, since Harper remembers what it has linted and the corpus's paragraphs recur."""
     runs: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(repeat):
         for name, fn in fns.items():
-            t = time.perf_counter()
-            fn()
-            runs[name].append(time.perf_counter() - t)
+            runs[name].append(one_pass(fn, None))
     return {name: statistics.median(r) for name, r in runs.items()}
+
+
+def one_pass(fn, items) -> float:
+    setup, run = fn if isinstance(fn, tuple) else (None, fn)
+    state = setup() if setup else None
+    args = ([state] if setup else []) + ([items] if items is not None else [])
+    t = time.perf_counter()
+    run(*args)
+    elapsed = time.perf_counter() - t
+    if hasattr(state, "close"):
+        state.close()
+    return elapsed
 
 
 def paired_ratio(first, second, items: list, repeat: int, chunk: int = 50) -> float:
     """Median over `repeat` passes of time(first) / time(second) over the same items, the two
-    alternating every `chunk` items: a ratio that the machine's noise moves little."""
+    alternating every `chunk` items: a ratio that the machine's noise moves little. Each is a
+    (setup, run) pair; setup runs once per pass, untimed."""
     ratios = []
     for _ in range(repeat):
+        state_a, state_b = first[0](), second[0]()
         a = b = 0.0
         for i in range(0, len(items), chunk):
             part = items[i : i + chunk]
-            t = time.perf_counter()
-            first(part)
-            a += time.perf_counter() - t
-            t = time.perf_counter()
-            second(part)
-            b += time.perf_counter() - t
+            a += one_pass((None, lambda p: first[1](state_a, p)), part)
+            b += one_pass((None, lambda p: second[1](state_b, p)), part)
+        for state in (state_a, state_b):
+            if hasattr(state, "close"):
+                state.close()
         ratios.append(a / b)
     return statistics.median(ratios)
 
@@ -95,10 +108,25 @@ def in_process(articles: list[Article], repeat: int) -> dict[str, float]:
     from cleanup.pipeline import Options, Pipeline
 
     texts = [a.text for a in articles]
-    pipe = Pipeline(Options(grammar="harper", use_cache=False))
-    pipe.clean(articles[0])  # load everything once: steady-state throughput is measured
-    linter = harper.Linter()
-    linter.lint(texts[0], language=harper.Language.PLAINTEXT)
+    plain = harper.Language.PLAINTEXT
+    warm_up = Article(id="warm-up", source="warm-up", text="This sentence loads every part of the pipeline.")
+
+    def fresh_linter():
+        linter = harper.Linter()
+        linter.lint(warm_up.text, language=plain)
+        return linter
+
+    def fresh_pipeline(grammar: str = "harper"):
+        pipe = Pipeline(Options(grammar=grammar, use_cache=False))
+        pipe.clean(warm_up)  # load everything once: steady-state throughput is measured
+        return pipe
+
+    # Harper's first pass in a process is several times slower than any later one (it builds
+    # process-wide data on first use): pay that once, before anything is measured
+    process_warm_up = harper.Linter()
+    for t in texts[:50]:
+        process_warm_up.lint(t, language=plain)
+    pipe = fresh_pipeline()  # for the stages' inputs
     language.detect(texts[0])
 
     def stage_inputs(upto: str) -> list[Document]:
@@ -124,24 +152,23 @@ def in_process(articles: list[Article], repeat: int) -> dict[str, float]:
             return lambda: [artifacts.run(Document(d.text), pipe.ruleset, "safe") for d in docs]
         docs = stage_inputs("grammar")
         stats = grammar_stage.GrammarStats()
-        return lambda: [grammar_stage.run(Document(d.text), pipe.get_backend, pipe.backend_key, None, pipe.grammar_settings,
-                                          pipe.ruleset.names, pipe.doubling_allowed, stats) for d in docs]
+        return (fresh_pipeline, lambda p: [grammar_stage.run(Document(d.text), p.get_backend, p.backend_key, None, p.grammar_settings,
+                                                             p.ruleset.names, p.doubling_allowed, stats) for d in docs])
 
-    nogrammar = Pipeline(Options(grammar="none", use_cache=False))
-    nogrammar.clean(articles[0])
+    nogrammar = fresh_pipeline("none")
     fns = {
         "ftfy alone": lambda: [ftfy.fix_text(t) for t in texts],
         "langdetect alone": lambda: [language._detect(t[: language.DETECT_CHARS]) for t in texts],
-        "harper alone": lambda: [linter.lint(t, language=harper.Language.PLAINTEXT) for t in texts],
+        "harper alone": (fresh_linter, lambda linter: [linter.lint(t, language=plain) for t in texts]),
         **{f"stage {name}": stage(name) for name in ("normalize", "language", "artifacts", "grammar")},
-        "pipeline (harper)": lambda: [pipe.clean(a) for a in articles],
+        "pipeline (harper)": (fresh_pipeline, lambda p: [p.clean(a) for a in articles]),
         "pipeline (no grammar)": lambda: [nogrammar.clean(a) for a in articles],
     }
     results = interleaved(fns, repeat)
     # the target's ratio, paired: Harper alone and the whole pipeline alternate every 50 articles
     results["paired ratio"] = paired_ratio(
-        lambda part: [linter.lint(a.text, language=harper.Language.PLAINTEXT) for a in part],
-        lambda part: [pipe.clean(a) for a in part],
+        (fresh_linter, lambda linter, part: [linter.lint(a.text, language=plain) for a in part]),
+        (fresh_pipeline, lambda p, part: [p.clean(a) for a in part]),
         articles,
         repeat,
     )

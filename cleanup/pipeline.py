@@ -147,7 +147,10 @@ class Pipeline:
             return self.clean(item)
         except grammar_stage.GrammarBackendError:
             raise  # the backend is unusable for every article: stop with a clear error
-        except Exception as exc:  # noqa: BLE001 - one bad article must not end the batch
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - one bad article must not end the batch (a
+            # panic in a compiled library is a BaseException, not an Exception)
             where = f"{item.source}:{item.line}" if item.line else item.source
             return ReadError(item.id, item.source, f"{where}: internal error while cleaning: {type(exc).__name__}: {exc}", item.line).to_record()
 

@@ -64,6 +64,35 @@ def test_domain_names_are_not_sentence_ends(pipeline_harper):
     assert "hearings" in caps  # a real lower-case sentence start is still reported
 
 
+def test_a_harper_panic_leaves_one_paragraph_unchecked_not_a_dead_batch(pipeline_harper, tmp_path):
+    # found on the dev corpus: harper-core 2.13 panics (pyo3's PanicException, a BaseException)
+    # on this sentence in capitals; the other paragraphs are still checked
+    shouting = "THE BEST PART IS THE SPARSE LOW-SLOPING WOODS IN E, ESPECIALLY WHEN THERE'S LOTS OF SOFT SNOW."
+    import harper
+
+    try:
+        harper.Linter().lint(shouting, language=harper.Language.PLAINTEXT)
+        panics = False
+    except BaseException:  # noqa: BLE001
+        panics = True
+    text = f"This is an test of the linter.\n\n{shouting}\n\nHe go to school every days."
+    rec = pipeline_harper.clean(Article(id="p", source="p", text=text))
+    assert "error" not in rec
+    checked = [f for f in rec["findings"] if f["rule"].startswith("harper:") and f["rule"] != "harper:unchecked"]
+    assert any(f["start"] < 30 for f in checked) and any(f["start"] > len(text) - 30 for f in checked), rec["findings"]
+    unchecked = [f for f in rec["findings"] if f["rule"] == "harper:unchecked"]
+    if panics:
+        assert [f["match"] for f in unchecked] == [shouting] and unchecked[0]["severity"] == "info"
+    assert_all_invariants(pipeline_harper, rec)
+    # and a batch with it runs to the end
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(text)
+    (tmp_path / "in" / "b.txt").write_text("Another article.\n")
+    r = CliRunner().invoke(main, ["run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "-j", "1", "--no-cache", "--no-report"])
+    assert r.exit_code in (0, 1), r.output
+    assert len(read_jsonl(tmp_path / "out" / "cleaned.jsonl")) == 2
+
+
 def test_long_sentence_lints_are_off_by_default(pipeline_harper):
     long = "The minister said that " + ", ".join(f"the region number {i} would be consulted" for i in range(15)) + "."
     rec = pipeline_harper.clean(Article(id="l", source="l", text=long))

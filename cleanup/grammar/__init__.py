@@ -27,6 +27,11 @@ class GrammarBackendError(Exception):
     """The backend cannot run (server unreachable, library missing): a usage error, exit 2."""
 
 
+class CheckFailed(Exception):
+    """The backend failed on one text (a crash inside the checker), not on every text: the
+    paragraph goes unchecked and says so; the batch goes on."""
+
+
 @dataclass
 class RawLint:
     """A backend's result for one paragraph; offsets are code points into the paragraph."""
@@ -185,25 +190,33 @@ def _names_or_compound(text: str, start: int, end: int, names) -> bool:
 SEPARATOR = "\n\n"
 
 
-def check_many(backend, paragraphs: list[str]) -> list[list[RawLint]]:
+def check_many(backend, paragraphs: list[str]) -> list[list[RawLint] | str]:
     """Check several paragraphs in one backend call, joined by blank lines, and split the
-    results back per paragraph. A lint that would straddle two paragraphs is dropped."""
-    if len(paragraphs) == 1:
-        return [backend.check(paragraphs[0])]
+    results back per paragraph. A lint that would straddle two paragraphs is dropped. When the
+    checker fails on the batch, each paragraph is checked alone, and one it fails on gets the
+    failure's message instead of lints."""
+    try:
+        if len(paragraphs) == 1:
+            return [backend.check(paragraphs[0])]
+        joined = backend.check(SEPARATOR.join(paragraphs))
+    except CheckFailed as exc:
+        if len(paragraphs) == 1:
+            return [str(exc)]
+        return [check_many(backend, [p])[0] for p in paragraphs]
     starts = []
     pos = 0
     for p in paragraphs:
         starts.append(pos)
         pos += len(p) + len(SEPARATOR)
-    out: list[list[RawLint]] = [[] for _ in paragraphs]
+    out: list[list[RawLint] | str] = [[] for _ in paragraphs]
     import bisect
 
-    for lint in backend.check(SEPARATOR.join(paragraphs)):
+    for lint in joined:
         i = bisect.bisect_right(starts, lint.start) - 1
         base = starts[i]
         if lint.end > base + len(paragraphs[i]):
             continue
-        out[i].append(RawLint(lint.start - base, lint.end - base, lint.rule, lint.category, lint.message, lint.suggestions))
+        out[i].append(RawLint(lint.start - base, lint.end - base, lint.rule, lint.category, lint.message, lint.suggestions))  # type: ignore[union-attr]
     return out
 
 
@@ -243,6 +256,12 @@ def run(
         backend = get_backend()
         found = check_many(backend, [paragraphs[i].group() for i in missing])
         for i, lints in zip(missing, found):
+            if isinstance(lints, str):
+                m = paragraphs[i]
+                doc.add_finding(Finding(STAGE, prefix + "unchecked", "info", m.start(), m.end(), m.group(),
+                                        f"the grammar checker failed on this paragraph, which was not checked: {lints}"))
+                results[i] = []  # not cached: a fixed checker version will check it
+                continue
             results[i] = lints
             if cache is not None:
                 cache.put(keybase, paragraphs[i].group(), [x.to_list() for x in lints])

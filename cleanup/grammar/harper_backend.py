@@ -24,7 +24,16 @@ class HarperBackend:
 
 
     def check(self, paragraph: str) -> list[RawLint]:
-        organized = self.linter.organized_lints(paragraph, language=self._harper.Language.PLAINTEXT)
+        try:
+            organized = self.linter.organized_lints(paragraph, language=self._harper.Language.PLAINTEXT)
+        except BaseException as exc:
+            # a panic inside Harper arrives as pyo3's PanicException, a BaseException (harper-core
+            # 2.13 panics on some all-capitals sentences); the Linter stays usable afterwards
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            from cleanup.grammar import CheckFailed
+
+            raise CheckFailed(f"Harper {type(exc).__name__}: {exc}") from exc
         out: list[RawLint] = []
         for rule, lints in organized.items():
             for lint in lints:
