@@ -54,6 +54,17 @@ def load_articles(corpus: Path) -> list[Article]:
     return [a for a in read_inputs([str(corpus)]) if isinstance(a, Article)]
 
 
+def seconds(fn, *args) -> float:
+    t = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - t
+
+
+def close(state) -> None:
+    if hasattr(state, "close"):
+        state.close()
+
+
 def interleaved(fns: dict, repeat: int) -> dict[str, float]:
     """Median wall seconds of `repeat` calls of each function, taken in turns (one call of each
     per round), so a slow spell of this shared machine falls on all of them alike. A function
@@ -62,20 +73,14 @@ def interleaved(fns: dict, repeat: int) -> dict[str, float]:
     runs: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(repeat):
         for name, fn in fns.items():
-            runs[name].append(one_pass(fn, None))
+            if isinstance(fn, tuple):
+                setup, run = fn
+                state = setup()
+                runs[name].append(seconds(run, state))
+                close(state)
+            else:
+                runs[name].append(seconds(fn))
     return {name: statistics.median(r) for name, r in runs.items()}
-
-
-def one_pass(fn, items) -> float:
-    setup, run = fn if isinstance(fn, tuple) else (None, fn)
-    state = setup() if setup else None
-    args = ([state] if setup else []) + ([items] if items is not None else [])
-    t = time.perf_counter()
-    run(*args)
-    elapsed = time.perf_counter() - t
-    if hasattr(state, "close"):
-        state.close()
-    return elapsed
 
 
 def paired_ratio(first, second, items: list, repeat: int, chunk: int = 50) -> float:
@@ -84,15 +89,15 @@ def paired_ratio(first, second, items: list, repeat: int, chunk: int = 50) -> fl
     (setup, run) pair; setup runs once per pass, untimed."""
     ratios = []
     for _ in range(repeat):
-        state_a, state_b = first[0](), second[0]()
+        (setup_a, run_a), (setup_b, run_b) = first, second
+        state_a, state_b = setup_a(), setup_b()
         a = b = 0.0
         for i in range(0, len(items), chunk):
             part = items[i : i + chunk]
-            a += one_pass((None, lambda p: first[1](state_a, p)), part)
-            b += one_pass((None, lambda p: second[1](state_b, p)), part)
-        for state in (state_a, state_b):
-            if hasattr(state, "close"):
-                state.close()
+            a += seconds(run_a, state_a, part)
+            b += seconds(run_b, state_b, part)
+        close(state_a)
+        close(state_b)
         ratios.append(a / b)
     return statistics.median(ratios)
 

@@ -14,7 +14,7 @@ from typing import Callable
 
 import regex
 
-from cleanup.rules import Context, Hit
+from cleanup.rules import Context, Hit, alternation_matches
 
 DETECTORS: dict[str, Callable[..., Callable[[str, Context], list[Hit]]]] = {}
 
@@ -89,25 +89,19 @@ def leaked_lines(phrases: list[str], max_line_chars: int = 300, flag_inline: boo
     opener = "\"'“”‘’«»([*_ \t-"
     lead = "".join(regex.escape(c) for c in opener)
     patterns = []
-    for p in phrases:
+    for p in phrases:  # one pattern per phrase, see alternation_matches
         if flag_inline:
             patterns.append(regex.compile(rf"(?<!\w)(?P<leak>{p})", regex.IGNORECASE))
         else:
             # only a leak on a line of its own matters: anchoring at line starts saves trying
             # the phrases at every word
             patterns.append(regex.compile(rf"^[{lead}]*(?<!\w)(?P<leak>{p})", regex.IGNORECASE | regex.MULTILINE))
-    # one pattern per phrase: `regex` scans for a pattern's first characters quickly, which it
-    # cannot do for an alternation of them
 
     def find(text: str, ctx: Context) -> list[Hit]:
-        spans = sorted({m.span("leak") for pattern in patterns for m in pattern.finditer(text, timeout=1.0)})
         hits = []
         last_end = 0
-        taken_to = -1
-        for m_start, m_end in spans:
-            if m_start < taken_to:
-                continue  # two phrases matching the same words
-            taken_to = m_end
+        for m in alternation_matches(patterns, text, "leak"):
+            m_start, m_end = m.span("leak")
             ls = text.rfind("\n", 0, m_start) + 1
             le = text.find("\n", m_end)
             le = len(text) if le == -1 else le

@@ -262,6 +262,24 @@ def _finditer(pattern: regex.Pattern, text: str):
     return pattern.finditer(text, timeout=REGEX_TIMEOUT_S)
 
 
+def alternation_matches(patterns: list[regex.Pattern], text: str, group: int | str = 0) -> list:
+    """The matches of several patterns as their alternation would give them: leftmost first
+    (by `group`), the earlier pattern where two start together, no overlaps, none empty. A few
+    patterns run one by one are faster in `regex` than their alternation, which loses the quick
+    scan for a pattern's first characters (measured: half the time for two patterns)."""
+    found = [(m.start(group), i, m) for i, p in enumerate(patterns) for m in _finditer(p, text) if m.end(group) > m.start(group)]
+    if len(patterns) > 1:
+        found.sort(key=lambda x: (x[0], x[1]))
+    out = []
+    last_end = -1
+    for start, _i, m in found:
+        if start < last_end:
+            continue
+        last_end = m.end(group)
+        out.append(m)
+    return out
+
+
 def _need(rule: Rule, key: str, kind: type, where: str) -> Any:
     value = rule.params.get(key)
     if not isinstance(value, kind):
@@ -314,27 +332,14 @@ def _compile_phrase(rule: Rule, where: str):
     else:
         wrap = lambda b: _bounded(phrases, b)  # noqa: E731
     if is_regex and len(parts) <= 8:
-        # a few regexes run one by one: `regex` loses its fast first-character scan on an
-        # alternation of them (two patterns alone take half the time of their alternation)
         patterns = [_compile(wrap(b), flags, where, f"phrases[{i}]") for i, b in enumerate(parts)]
     else:
         # a list of literal phrases is one alternation: one scan whatever its length
         patterns = [_compile(wrap("|".join(parts)), flags, where, "phrases")]
 
     def find(text: str, ctx: Context) -> list[Hit]:
-        matches = []
-        for order, pattern in enumerate(patterns):
-            matches.extend((m.start(), order, m) for m in _finditer(pattern, text) if m.end() > m.start())
-        if len(patterns) > 1:
-            # as an alternation would: leftmost first, the earlier phrase at the same place,
-            # no overlaps
-            matches.sort(key=lambda x: (x[0], x[1]))
         hits = []
-        last_end = -1
-        for start, _order, m in matches:
-            if start < last_end:
-                continue
-            last_end = m.end()
+        for m in alternation_matches(patterns, text):
             rep = m.expand(replacement) if isinstance(replacement, str) else None
             hits.append(Hit(m.start(), m.end(), rep, suggestions=[rep] if rep is not None else []))
         return hits
