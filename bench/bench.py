@@ -107,10 +107,10 @@ def in_process(articles: list[Article], repeat: int) -> dict[str, float]:
     import ftfy
     import harper
 
-    from cleanup import artifacts, language, normalize
-    from cleanup import grammar as grammar_stage
     from cleanup.document import Document
-    from cleanup.pipeline import Options, Pipeline
+    from cleanup.options import Options
+    from cleanup.pipeline import Pipeline
+    from cleanup.stages.language import DETECT_CHARS, LanguageDetector
 
     texts = [a.text for a in articles]
     plain = harper.Language.PLAINTEXT
@@ -131,39 +131,40 @@ def in_process(articles: list[Article], repeat: int) -> dict[str, float]:
     process_warm_up = harper.Linter()
     for t in texts[:50]:
         process_warm_up.lint(t, language=plain)
-    pipe = fresh_pipeline()  # for the stages' inputs
-    language.detect(texts[0])
+    pipe = fresh_pipeline()  # its stages make each stage's input
+    detector = LanguageDetector()
+    detector.detect(texts[0])
 
-    def stage_inputs(upto: str) -> list[Document]:
+    def stage_inputs(name: str) -> list[Document]:
+        """Each article as the stages before `name` leave it."""
         docs = []
-        for t in texts:
-            d = Document(t)
-            normalize.run(d)
-            if upto in ("artifacts", "grammar"):
-                language.run(d, "en")
-            if upto == "grammar":
-                artifacts.run(d, pipe.ruleset, "safe")
+        for a in articles:
+            d = Document.from_article(a)
+            for stage in pipe.stages:
+                if stage.name == name:
+                    break
+                stage.run(d)
             docs.append(d)
         return docs
 
+    def copy_of(d: Document) -> Document:
+        c = Document(d.text, d.article)
+        c.language = d.language
+        c.findings = list(d.findings)
+        return c
+
     def stage(name: str):
-        if name == "normalize":
-            return lambda: [normalize.run(Document(t)) for t in texts]
-        if name == "language":
-            docs = stage_inputs("language")
-            return lambda: [language.run(Document(d.text), "en") for d in docs]
-        if name == "artifacts":
-            docs = stage_inputs("artifacts")
-            return lambda: [artifacts.run(Document(d.text), pipe.ruleset, "safe") for d in docs]
-        docs = stage_inputs("grammar")
-        stats = grammar_stage.GrammarStats()
-        return (fresh_pipeline, lambda p: [grammar_stage.run(Document(d.text), p.get_backend, p.backend_key, None, p.grammar_settings,
-                                                             p.ruleset.names, p.doubling_allowed, stats) for d in docs])
+        """Time one stage alone: every stage is the same `run(doc)` call."""
+        docs = stage_inputs(name)
+        if name == "grammar":
+            return (fresh_pipeline, lambda p: [p.stages[-1].run(copy_of(d)) for d in docs])
+        (one,) = [s for s in pipe.stages if s.name == name]
+        return lambda: [one.run(copy_of(d)) for d in docs]
 
     nogrammar = fresh_pipeline("none")
     fns = {
         "ftfy alone": lambda: [ftfy.fix_text(t) for t in texts],
-        "langdetect alone": lambda: [language._detect(t[: language.DETECT_CHARS]) for t in texts],
+        "langdetect alone": lambda: [detector._detect(t[:DETECT_CHARS]) for t in texts],
         "harper alone": (fresh_linter, lambda linter: [linter.lint(t, language=plain) for t in texts]),
         **{f"stage {name}": stage(name) for name in ("normalize", "language", "artifacts", "grammar")},
         "pipeline (harper)": (fresh_pipeline, lambda p: [p.clean(a) for a in articles]),

@@ -1,3 +1,3 @@
-from cleanup.cli import main
+from cleanup.commands import main
 
 main()

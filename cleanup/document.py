@@ -1,4 +1,5 @@
-"""The text of one article while it is being cleaned, with its audit trail.
+"""The one document type every stage works on: an article's text while it is being cleaned,
+its audit trail, and what the stages learn about the article.
 
 Every change goes through `Document.apply`, which records an `Edit` whose offsets index the
 text as it stood just before that edit, and moves the findings already raised so they keep
@@ -9,8 +10,9 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from typing import Any
 
-from cleanup.model import Edit, Finding
+from cleanup.model import Article, Edit, Finding, Hit, LanguageGuess
 
 
 class SpanIndex:
@@ -38,34 +40,44 @@ class SpanIndex:
 
 
 @dataclass
-class Change:
-    """A replacement proposed against the document's current text."""
+class LanguageFacts:
+    """What the language stage learnt: the article's language and how much of it is foreign."""
 
-    start: int
-    end: int
-    after: str
-    rule: str
-    message: str
+    guess: LanguageGuess
+    foreign_share: float  # share of the letters in paragraphs flagged as another language
 
 
 class Document:
-    def __init__(self, text: str):
+    """`text` as the stages have left it so far, with `edits` (the trail that replays it from
+    `original`) and `findings` (indexing `text`, moved along with every edit)."""
+
+    def __init__(self, text: str, article: Article | None = None):
+        self.original = text
         self.text = text
+        self.article = article
         self.edits: list[Edit] = []
         self.findings: list[Finding] = []
+        self.language: LanguageFacts | None = None
+        self.notes: dict[str, Any] = {}  # what one stage tells a later one (e.g. unchecked paragraphs)
 
-    def apply(self, stage: str, changes: list[Change]) -> list[Change]:
-        """Apply non-overlapping changes (all indexing the current text) in text order.
+    @classmethod
+    def from_article(cls, article: Article) -> "Document":
+        return cls(article.text, article)
+
+    def apply(self, stage: str, changes: list[Hit]) -> list[Hit]:
+        """Apply the `replacement` of non-overlapping hits (all indexing the current text) in
+        text order; each becomes an Edit with the hit's rule and message.
 
         Overlapping changes after the first are skipped and returned, so the caller can report
         them as findings instead. Returns the skipped changes.
         """
         changes = sorted(changes, key=lambda c: (c.start, c.end))
-        accepted: list[Change] = []
-        skipped: list[Change] = []
+        accepted: list[Hit] = []
+        skipped: list[Hit] = []
         last_end = -1
         for c in changes:
-            if self.text[c.start:c.end] == c.after:
+            assert c.replacement is not None, c
+            if self.text[c.start:c.end] == c.replacement:
                 continue  # a no-op is not an edit
             if c.start < last_end:
                 skipped.append(c)
@@ -79,19 +91,18 @@ class Document:
         shift = 0
         for c in accepted:
             before = self.text[c.start:c.end]
-            self.edits.append(
-                Edit(stage, c.rule, c.start + shift, c.end + shift, before, c.after, c.message)
-            )
+            after = c.replacement or ""
+            self.edits.append(Edit(stage, c.rule, c.start + shift, c.end + shift, before, after, c.message))
             pieces.append(self.text[pos:c.start])
-            pieces.append(c.after)
+            pieces.append(after)
             pos = c.end
-            shift += len(c.after) - (c.end - c.start)
+            shift += len(after) - (c.end - c.start)
         pieces.append(self.text[pos:])
         self._move_findings(accepted)
         self.text = "".join(pieces)
         return skipped
 
-    def _move_findings(self, accepted: list[Change]) -> None:
+    def _move_findings(self, accepted: list[Hit]) -> None:
         """Map every finding's span from the old text to the new one."""
         if not self.findings:
             return
@@ -99,7 +110,7 @@ class Document:
         # cumulative shift before change i
         cum = [0]
         for c in accepted:
-            cum.append(cum[-1] + len(c.after) - (c.end - c.start))
+            cum.append(cum[-1] + len(c.replacement or "") - (c.end - c.start))
 
         def map_pos(p: int, side: str) -> int:
             # changes entirely before p shift it; a change containing p snaps it to its edge
@@ -111,7 +122,7 @@ class Document:
                 return p + cum[i + 1]
             # inside change i: start snaps to the change's start, end to its new end
             new_start = c.start + cum[i]
-            return new_start if side == "start" else new_start + len(c.after)
+            return new_start if side == "start" else new_start + len(c.replacement or "")
 
         for f in self.findings:
             f.start = map_pos(f.start, "start")

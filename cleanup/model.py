@@ -1,14 +1,74 @@
-"""The data types every stage shares: what goes in (Article), what changes (Edit), what is
-reported (Finding), and the output record. Defined once here, imported everywhere."""
+"""The types every part of `cleanup` shares, defined once here.
+
+What goes in (`Article`, or `ReadError` for an input that cannot become one), what a rule or a
+checker finds (`Hit`), what the audit trail records (`Edit`) and reports (`Finding`), and the
+output record (`Record`, one JSON object per article in `cleaned.jsonl`). The enums are `str`
+subclasses, so they compare equal to, and serialise as, the strings of the output contract.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import enum
+from dataclasses import dataclass, field
 from typing import Any
 
-SEVERITIES = ("error", "warning", "info")
-SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
-VERDICTS = ("clean", "review", "reject")
+
+class _Text(str, enum.Enum):
+    """An enum whose members are their strings (as `enum.StrEnum`, which needs Python 3.11)."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+
+class Severity(_Text):
+    """How much a finding matters: `error` and `warning` send an article to `review`."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+    @property
+    def blocks(self) -> bool:
+        """Does a finding of this severity make the verdict `review`?"""
+        return self is not Severity.INFO
+
+
+_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+class FixSafety(_Text):
+    """A rule's fix, as ruff classifies them: `safe` fixes are applied by default, `unsafe`
+    ones only with --unsafe-fixes (they could change meaning), `none`: the rule only reports."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    NONE = "none"
+
+
+class FixMode(_Text):
+    """Which fixes a run applies: none (--no-fix), safe (default), unsafe (--unsafe-fixes)."""
+
+    NONE = "none"
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+    def allows(self, safety: FixSafety) -> bool:
+        if self is FixMode.NONE or safety is FixSafety.NONE:
+            return False
+        return safety is FixSafety.SAFE or self is FixMode.UNSAFE
+
+
+class Verdict(_Text):
+    CLEAN = "clean"
+    REVIEW = "review"
+    REJECT = "reject"
 
 
 @dataclass
@@ -33,11 +93,35 @@ class ReadError:
     error: str
     line: int | None = None
 
-    def to_record(self) -> dict[str, Any]:
-        rec: dict[str, Any] = {"id": self.id, "source": self.source, "error": self.error}
-        if self.line is not None:
-            rec["line"] = self.line
-        return rec
+    def to_record(self) -> "Record":
+        return Record(id=self.id, source=self.source, error=self.error, line=self.line)
+
+
+@dataclass
+class Hit:
+    """What a rule, a detector or a grammar checker found in the current text: a span, and the
+    fix when there is one (`replacement` None: nothing to apply automatically).
+
+    `rule` is the finder's own id (a grammar backend's rule name, without its prefix);
+    `message` is extra detail for the finding or edit; `category` is a grammar backend's
+    category (`Spelling`, `TYPOS`…), empty for artifact rules."""
+
+    start: int
+    end: int
+    replacement: str | None = None
+    message: str = ""
+    suggestions: list[str] = field(default_factory=list)
+    rule: str = ""
+    category: str = ""
+
+    def to_list(self) -> list[Any]:
+        """Compact form for the results cache."""
+        return [self.start, self.end, self.rule, self.category, self.message, self.suggestions]
+
+    @classmethod
+    def from_list(cls, data: list[Any]) -> "Hit":
+        start, end, rule, category, message, suggestions = data
+        return cls(start, end, None, message, list(suggestions), rule, category)
 
 
 @dataclass
@@ -53,25 +137,135 @@ class Edit:
     message: str
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"stage": self.stage, "rule": self.rule, "start": self.start, "end": self.end,
+                "before": self.before, "after": self.after, "message": self.message}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Edit":
+        return cls(d["stage"], d["rule"], d["start"], d["end"], d["before"], d["after"], d.get("message", ""))
 
 
 @dataclass
 class Finding:
-    """Something not (or not safely) fixed; `start`/`end` index the cleaned text."""
+    """Something not (or not safely) fixed; `start`/`end` index the cleaned text.
+
+    `source_start`/`source_end` (fidelity findings) index the article's source text;
+    `dismissed` is set when an editor dismissed the finding (it no longer counts)."""
 
     stage: str
     rule: str
-    severity: str
+    severity: Severity
     start: int
     end: int
     match: str
     message: str
     suggestions: list[str] = field(default_factory=list)
+    source_start: int | None = None
+    source_end: int | None = None
+    dismissed: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d: dict[str, Any] = {"stage": self.stage, "rule": self.rule, "severity": str(self.severity),
+                             "start": self.start, "end": self.end, "match": self.match,
+                             "message": self.message, "suggestions": list(self.suggestions)}
+        if self.source_start is not None:
+            d["source_start"], d["source_end"] = self.source_start, self.source_end
+        if self.dismissed:
+            d["dismissed"] = True
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Finding":
+        return cls(d["stage"], d["rule"], Severity(d["severity"]), d["start"], d["end"], d["match"],
+                   d.get("message", ""), list(d.get("suggestions", [])), d.get("source_start"),
+                   d.get("source_end"), bool(d.get("dismissed", False)))
+
+    @property
+    def counts(self) -> bool:
+        """Does this finding count for the verdict?"""
+        return self.severity.blocks and not self.dismissed
+
+
+@dataclass
+class LanguageGuess:
+    code: str
+    confidence: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "confidence": round(self.confidence, 4)}
+
+
+# the contract's keys, in the order they are written; a record may add `line`, `title`, the
+# input's other JSONL fields, and `extra` (input fields whose names collide with these)
+CONTRACT_KEYS = ("id", "source", "original", "text", "language", "verdict", "edits", "findings")
+
+
+@dataclass
+class Record:
+    """One output record: a cleaned article with its audit trail, or an input that failed
+    (`error` set, no text). `to_dict()` is the JSON object written to `cleaned.jsonl`."""
+
+    id: str
+    source: str
+    original: str | None = None
+    text: str | None = None
+    language: LanguageGuess | None = None
+    verdict: Verdict | None = None
+    edits: list[Edit] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    line: int | None = None
+    title: str | None = None
+    fields: dict[str, Any] = field(default_factory=dict)  # the input's other JSONL fields
+    error: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.error is not None and self.text is None
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.is_error:
+            rec: dict[str, Any] = {"id": self.id, "source": self.source, "error": self.error}
+            if self.line is not None:
+                rec["line"] = self.line
+            return rec
+        assert self.language is not None and self.verdict is not None
+        rec = {
+            "id": self.id,
+            "source": self.source,
+            "original": self.original,
+            "text": self.text,
+            "language": self.language.to_dict(),
+            "verdict": str(self.verdict),
+            "edits": [e.to_dict() for e in self.edits],
+            "findings": [f.to_dict() for f in self.findings],
+        }
+        if self.line is not None:
+            rec["line"] = self.line
+        if self.title is not None:
+            rec["title"] = self.title
+        collisions = {k: v for k, v in self.fields.items() if k in rec}
+        rec.update({k: v for k, v in self.fields.items() if k not in rec})
+        if collisions:
+            rec["extra"] = collisions
+        return rec
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Record":
+        """The inverse of `to_dict` (raises KeyError/TypeError/ValueError on a malformed record)."""
+        if "error" in d and "text" not in d:
+            return cls(id=d["id"], source=d.get("source", ""), error=d["error"], line=d.get("line"))
+        known = set(CONTRACT_KEYS) | {"line", "title", "extra"}
+        fields = {k: v for k, v in d.items() if k not in known}
+        fields.update(d.get("extra") or {})
+        lang = d["language"]
+        return cls(
+            id=d["id"], source=d.get("source", ""), original=d["original"], text=d["text"],
+            language=LanguageGuess(lang["code"], lang["confidence"]), verdict=Verdict(d["verdict"]),
+            edits=[Edit.from_dict(e) for e in d["edits"]], findings=[Finding.from_dict(f) for f in d["findings"]],
+            line=d.get("line"), title=d.get("title"), fields=fields,
+        )
 
 
 def is_error_record(record: dict[str, Any]) -> bool:
+    """For records read back as JSON objects."""
     return "error" in record and "text" not in record

@@ -1,4 +1,4 @@
-"""Stage 1, `read`: turn inputs (folders, files, stdin) into a stream of Articles or ReadErrors.
+"""Stage `read`: turn inputs (folders, files, stdin) into a stream of Articles or ReadErrors.
 
 Decoding: a UTF-8 or UTF-16 BOM is honoured; otherwise UTF-8; bytes that are not valid UTF-8
 are decoded as cp1252 (the usual culprit in newsroom feeds) and the article carries a note
@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Iterator
 
 from cleanup.model import Article, ReadError
+from cleanup.options import DEFAULT_MAX_BYTES
 
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIX = ".jsonl"
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 Item = Article | ReadError
 
@@ -50,7 +50,7 @@ def decode(data: bytes) -> tuple[str, str | None]:
     return text, f"invalid UTF-8 at byte {where}; decoded as cp1252"
 
 
-def _article_id(path: Path, root: Path | None) -> str:
+def article_id(path: Path, root: Path | None) -> str:
     rel = path.relative_to(root) if root is not None else Path(path.name)
     return rel.with_suffix("").as_posix()
 
@@ -83,7 +83,7 @@ def read_inputs(inputs: list[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterat
             data = sys.stdin.buffer.read()
             yield from read_bytes(data, "<stdin>", "stdin", jsonl=_looks_like_jsonl(data), max_bytes=max_bytes)
             continue
-        art_id = _article_id(path, root)
+        art_id = article_id(path, root)
         source = str(path)
         try:
             size = path.stat().st_size
@@ -106,7 +106,7 @@ def _looks_like_jsonl(data: bytes) -> bool:
 
 def read_bytes(data: bytes, source: str, art_id: str, jsonl: bool, max_bytes: int) -> Iterator[Item]:
     if jsonl:
-        yield from _parse_jsonl_lines(data.splitlines(keepends=True), source, max_bytes)
+        yield from parse_jsonl_lines(data.splitlines(keepends=True), source, max_bytes)
         return
     if len(data) > max_bytes:
         yield ReadError(art_id, source, f"{source}: {len(data)} bytes is over the limit of {max_bytes} (--max-bytes)")
@@ -122,10 +122,10 @@ def read_bytes(data: bytes, source: str, art_id: str, jsonl: bool, max_bytes: in
 def read_jsonl_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
     # stream line by line: a JSONL corpus can be far larger than memory
     with open(path, "rb") as fh:
-        yield from _parse_jsonl_lines(fh, str(path), max_bytes)
+        yield from parse_jsonl_lines(fh, str(path), max_bytes)
 
 
-def _parse_jsonl_lines(lines, source: str, max_bytes: int) -> Iterator[Item]:
+def parse_jsonl_lines(lines, source: str, max_bytes: int) -> Iterator[Item]:
     seen: set[str] = set()
     for lineno, raw in enumerate(lines, start=1):
         where = f"{source}:{lineno}"

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from cleanup.document import replay
-from cleanup.model import SEVERITIES, is_error_record
+from cleanup.model import Severity, is_error_record
 from cleanup.output import read_records
 
 
@@ -31,7 +31,7 @@ def check_record(rec: dict[str, Any]) -> str | None:
             return f"finding {i} ({f.get('rule')}) span {start}:{end} is outside the text"
         if text[start:end] != f.get("match"):
             return f"finding {i} ({f.get('rule')}): match {f.get('match')!r} is not text[{start}:{end}] = {text[start:end]!r}"
-        if f.get("severity") not in SEVERITIES:
+        if f.get("severity") not in set(Severity):
             return f"finding {i} ({f.get('rule')}) has severity {f.get('severity')!r}"
     return None
 

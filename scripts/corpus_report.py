@@ -18,7 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cleanup.model import Article  # noqa: E402
-from cleanup.pipeline import Options, Pipeline  # noqa: E402
+from cleanup.options import Options
+from cleanup.pipeline import Pipeline  # noqa: E402
 
 WORD = re.compile(r"\w+")
 
@@ -40,7 +41,7 @@ def main() -> int:
     mt_rules = Counter()
     mt_examples = defaultdict(list)
     for path in sorted(args.corpus.glob("*.txt")):
-        rec = pipe.clean(Article(id=path.stem, source=str(path), text=path.read_text(encoding="utf-8")))
+        rec = pipe.clean(Article(id=path.stem, source=str(path), text=path.read_text(encoding="utf-8"))).to_dict()
         is_ref = path.name.startswith("ref-")
         if is_ref:
             ref_words += len(words(rec["original"]))

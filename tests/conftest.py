@@ -25,7 +25,7 @@ def _isolated_cache(tmp_path_factory, monkeypatch):
 
 @pytest.fixture(scope="session")
 def options_none():
-    from cleanup.pipeline import Options
+    from cleanup.options import Options
 
     return Options(grammar="none")
 
@@ -41,7 +41,8 @@ def pipeline_none(options_none):
 
 @pytest.fixture(scope="session")
 def pipeline_harper(tmp_path_factory):
-    from cleanup.pipeline import Options, Pipeline
+    from cleanup.options import Options
+    from cleanup.pipeline import Pipeline
 
     p = Pipeline(Options(grammar="harper", cache_dir=str(tmp_path_factory.mktemp("harper-cache"))))
     yield p

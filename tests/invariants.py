@@ -31,7 +31,7 @@ def assert_audit_trail(record: dict) -> None:
 
 def assert_idempotent(pipeline, record: dict) -> None:
     """Cleaning the cleaned text again makes no edits."""
-    again = pipeline.clean(Article(id=record["id"], source="again", text=record["text"]))
+    again = pipeline.clean(Article(id=record["id"], source="again", text=record["text"])).to_dict()
     assert again["edits"] == [], (record["id"], again["edits"])
 
 

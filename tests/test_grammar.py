@@ -12,21 +12,22 @@ from click.testing import CliRunner
 
 from cleanup.cli import main
 from cleanup.model import Article
-from cleanup.pipeline import Options, Pipeline
+from cleanup.options import Options
+from cleanup.pipeline import Pipeline
 from conftest import SEEDS, read_jsonl
 from invariants import assert_all_invariants
 from lt_server import FakeLanguageTool
 
 
 def seed_records(pipeline):
-    return [pipeline.clean(Article(id=p.stem, source=str(p), text=p.read_text(encoding="utf-8"))) for p in sorted(SEEDS.glob("*.txt"))]
+    return [pipeline.clean(Article(id=p.stem, source=str(p), text=p.read_text(encoding="utf-8"))).to_dict() for p in sorted(SEEDS.glob("*.txt"))]
 
 
 # ------------------------------------------------------------------ Harper, real
 
 
 def test_harper_finds_real_errors_in_our_own_sample(pipeline_harper):
-    rec = pipeline_harper.clean(Article(id="s", source="s", text="This is an test of the linter. He go to school every days."))
+    rec = pipeline_harper.clean(Article(id="s", source="s", text="This is an test of the linter. He go to school every days.")).to_dict()
     rules = {f["rule"] for f in rec["findings"]}
     assert any(r.startswith("harper:") for r in rules), rec["findings"]
     assert all(f["stage"] == "grammar" for f in rec["findings"] if f["rule"].startswith("harper:"))
@@ -47,7 +48,7 @@ def test_harper_on_seeds_no_name_spelling_and_no_for_for(pipeline_harper):
 
 def test_grammar_findings_do_not_repeat_artifact_findings(pipeline_harper):
     text = (SEEDS / "000_c8c52fc469129582.txt").read_text(encoding="utf-8")
-    rec = pipeline_harper.clean(Article(id="000", source="s", text=text))
+    rec = pipeline_harper.clean(Article(id="000", source="s", text=text)).to_dict()
     art = [(f["start"], f["end"]) for f in rec["findings"] if f["stage"] == "artifacts" and f["end"] > f["start"]]
     for f in rec["findings"]:
         if f["stage"] == "grammar":
@@ -58,7 +59,7 @@ def test_domain_names_are_not_sentence_ends(pipeline_harper):
     # from the dev corpus (WMT23 ru-en): Harper reads `Lenta.ru` as a sentence end before `ru`
     text = ("The men left the country after that.\nLenta.ru reports this, citing the court's press service. "
             "hearings will be shown on matchtv.ru tonight.")
-    rec = pipeline_harper.clean(Article(id="d", source="d", text=text))
+    rec = pipeline_harper.clean(Article(id="d", source="d", text=text)).to_dict()
     caps = [f["match"] for f in rec["findings"] if f["rule"] == "harper:SentenceCapitalization"]
     assert "ru" not in caps, rec["findings"]
     assert "hearings" in caps  # a real lower-case sentence start is still reported
@@ -76,7 +77,7 @@ def test_a_harper_panic_leaves_one_paragraph_unchecked_not_a_dead_batch(pipeline
     except BaseException:  # noqa: BLE001
         panics = True
     text = f"This is an test of the linter.\n\n{shouting}\n\nHe go to school every days."
-    rec = pipeline_harper.clean(Article(id="p", source="p", text=text))
+    rec = pipeline_harper.clean(Article(id="p", source="p", text=text)).to_dict()
     assert "error" not in rec
     checked = [f for f in rec["findings"] if f["rule"].startswith("harper:") and f["rule"] != "harper:unchecked"]
     assert any(f["start"] < 30 for f in checked) and any(f["start"] > len(text) - 30 for f in checked), rec["findings"]
@@ -95,13 +96,13 @@ def test_a_harper_panic_leaves_one_paragraph_unchecked_not_a_dead_batch(pipeline
 
 def test_long_sentence_lints_are_off_by_default(pipeline_harper):
     long = "The minister said that " + ", ".join(f"the region number {i} would be consulted" for i in range(15)) + "."
-    rec = pipeline_harper.clean(Article(id="l", source="l", text=long))
+    rec = pipeline_harper.clean(Article(id="l", source="l", text=long)).to_dict()
     assert not any("LongSentences" in f["rule"] for f in rec["findings"])
 
 
 def test_unsafe_fixes_apply_allow_listed_grammar_suggestion(tmp_path):
     p = Pipeline(Options(grammar="harper", fix_mode="unsafe", cache_dir=str(tmp_path)))
-    rec = p.clean(Article(id="a", source="a", text="She bought an banana at the market on Monday."))
+    rec = p.clean(Article(id="a", source="a", text="She bought an banana at the market on Monday.")).to_dict()
     assert "a banana" in rec["text"]
     assert any(e["stage"] == "grammar" and e["rule"] == "harper:AnA" for e in rec["edits"])
     assert_all_invariants(p, rec)
@@ -148,7 +149,7 @@ def test_languagetool_findings_at_the_right_offsets_with_non_bmp_text(tmp_path):
     text = "Officials 🇰🇵 said 𝒯he plan was teh best. It was a offer."
     with FakeLanguageTool() as lt:
         p = Pipeline(Options(grammar="languagetool", languagetool_url=lt.url, cache_dir=str(tmp_path)))
-        rec = p.clean(Article(id="a", source="a", text=text))
+        rec = p.clean(Article(id="a", source="a", text=text)).to_dict()
         p.close()
         assert lt.requests, "the client must have talked to the server"
         assert "WHITESPACE_RULE" in lt.requests[0]["disabled"]
@@ -205,7 +206,7 @@ def test_languagetool_client_is_shared_across_articles(tmp_path, monkeypatch):
     with FakeLanguageTool() as lt:
         p = Pipeline(Options(grammar="languagetool", languagetool_url=lt.url, use_cache=False))
         for i in range(3):
-            p.clean(Article(id=str(i), source="s", text=f"Article {i} has teh error."))
+            p.clean(Article(id=str(i), source="s", text=f"Article {i} has teh error.")).to_dict()
         p.close()
         assert len(lt.requests) == 3
     assert made == [lt.url]  # one client for the run, never the public API
@@ -214,7 +215,7 @@ def test_languagetool_client_is_shared_across_articles(tmp_path, monkeypatch):
 @pytest.mark.skipif(not os.environ.get("LANGUAGETOOL_URL"), reason="set LANGUAGETOOL_URL to a real LanguageTool server to run this")
 def test_real_languagetool_server(tmp_path):
     p = Pipeline(Options(grammar="languagetool", languagetool_url=os.environ["LANGUAGETOOL_URL"], use_cache=False))
-    rec = p.clean(Article(id="a", source="a", text="Officials 🇰🇵 said it was a offer and teh plan."))
+    rec = p.clean(Article(id="a", source="a", text="Officials 🇰🇵 said it was a offer and teh plan.")).to_dict()
     p.close()
     rules = {f["rule"] for f in rec["findings"]}
     assert any(r.startswith("languagetool:") for r in rules)

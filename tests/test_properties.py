@@ -27,11 +27,11 @@ TEXT = st.lists(st.one_of(FRAGMENTS, st.text(max_size=40)), max_size=12).map("".
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(text=TEXT)
 def test_pipeline_invariants_on_arbitrary_text(pipeline_none, text):
-    rec = pipeline_none.process(Article(id="h", source="h", text=text))
+    rec = pipeline_none.process(Article(id="h", source="h", text=text)).to_dict()
     assert "error" not in rec, rec.get("error")
     assert_contract(rec)
     assert_audit_trail(rec)
-    again = pipeline_none.process(Article(id="h", source="h", text=rec["text"]))
+    again = pipeline_none.process(Article(id="h", source="h", text=rec["text"])).to_dict()
     assert again["edits"] == [], (rec["text"], again["edits"])
     assert again["text"] == rec["text"]
 
@@ -39,6 +39,6 @@ def test_pipeline_invariants_on_arbitrary_text(pipeline_none, text):
 @settings(max_examples=max(50, EXAMPLES // 25), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(text=TEXT)
 def test_harper_stage_invariants(pipeline_harper, text):
-    rec = pipeline_harper.process(Article(id="h", source="h", text=text))
+    rec = pipeline_harper.process(Article(id="h", source="h", text=text)).to_dict()
     assert "error" not in rec, rec.get("error")
     assert_audit_trail(rec)

@@ -105,13 +105,14 @@ def test_large_article_is_processed_in_bounded_time_and_memory(tmp_path):
     import tracemalloc
 
     from cleanup.model import Article
-    from cleanup.pipeline import Options, Pipeline
+    from cleanup.options import Options
+    from cleanup.pipeline import Pipeline
 
     texts = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
     big = (texts * (5_000_000 // len(texts) + 1))[:5_000_000]
     p = Pipeline(Options(grammar="none"))
     tracemalloc.start()
-    rec = p.clean(Article(id="big", source="big", text=big))
+    rec = p.clean(Article(id="big", source="big", text=big)).to_dict()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert len(rec["original"]) == 5_000_000

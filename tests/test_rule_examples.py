@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from cleanup.artifacts import run_rule
 from cleanup.document import Document
+from cleanup.lexicon import Lexicon
+from cleanup.model import FixMode
 from cleanup.rules import Context, load_rules
+from cleanup.stages.artifacts import run_rule
 
 RULESET = load_rules()
+LEXICON = Lexicon()
 CASES = []
 for rule in RULESET.rules:
     for text in rule.examples.get("flag", []):
@@ -21,7 +24,7 @@ for rule in RULESET.rules:
 
 def apply_rule(rule, text: str, fix_mode: str) -> Document:
     doc = Document(text)
-    run_rule(doc, rule, Context(RULESET.names), fix_mode)
+    run_rule(doc, rule, Context(RULESET.names, lexicon=LEXICON), FixMode(fix_mode))
     return doc
 
 

@@ -9,8 +9,9 @@ from click.testing import CliRunner
 
 from cleanup.cli import main
 from cleanup.model import Article
-from cleanup.pipeline import Options, Pipeline
-from cleanup.rules import RuleError, load_rules
+from cleanup.options import Options
+from cleanup.pipeline import Pipeline
+from cleanup.rules import Context, RuleError, load_rules
 
 GOOD = """
 rules:
@@ -87,18 +88,18 @@ def test_user_rule_with_same_id_overrides_builtin(tmp_path):
 
 def test_select_and_ignore_by_id_and_category():
     text = "He flew to to Paris.\nBy John"
-    all_rules = Pipeline(Options(grammar="none")).clean(Article(id="a", source="a", text=text))
+    all_rules = Pipeline(Options(grammar="none")).clean(Article(id="a", source="a", text=text)).to_dict()
     assert {"doubled-function-word", "byline-single-name"} <= {x["rule"] for x in all_rules["edits"] + all_rules["findings"]}
-    only = Pipeline(Options(grammar="none", select=["repetition"])).clean(Article(id="a", source="a", text=text))
+    only = Pipeline(Options(grammar="none", select=["repetition"])).clean(Article(id="a", source="a", text=text)).to_dict()
     assert {x["rule"] for x in only["edits"] + only["findings"] if x["stage"] == "artifacts"} == {"doubled-function-word"}
-    ignored = Pipeline(Options(grammar="none", ignore=["byline-single-name"])).clean(Article(id="a", source="a", text=text))
+    ignored = Pipeline(Options(grammar="none", ignore=["byline-single-name"])).clean(Article(id="a", source="a", text=text)).to_dict()
     assert "byline-single-name" not in {x["rule"] for x in ignored["findings"]}
 
 
 def test_catastrophic_user_regex_is_reported_and_skipped(tmp_path):
     d = write(tmp_path / "r", "slow.yaml", GOOD.format(id="catastrophic", pattern="(?:a|aa)+$"))
     p = Pipeline(Options(grammar="none", rule_dirs=[str(d)], select=["catastrophic", "doubled-function-word"]))
-    rec = p.clean(Article(id="a", source="a", text="to to " + "a" * 40 + "!"))
+    rec = p.clean(Article(id="a", source="a", text="to to " + "a" * 40 + "!")).to_dict()
     assert any(f["rule"] == "catastrophic" and "timed out" in f["message"] for f in rec["findings"])
     assert rec["text"].startswith("to a")  # the other rules still ran
 
@@ -137,6 +138,7 @@ def test_several_regex_phrases_match_as_one_alternation(tmp_path):
             phrases: ["big red", "red ball", "big"]
             message: test
     """)
-    rule = load_rules([d]).get("alt")
-    hits = rule.find("a big red ball and a red ball and a big dog", None)
+    rule_set = load_rules([d])
+    rule = rule_set.get("alt")
+    hits = rule.find("a big red ball and a red ball and a big dog", Context(rule_set.names))
     assert [(h.start, h.end) for h in hits] == [(2, 9), (21, 29), (36, 39)]

@@ -9,7 +9,7 @@ from invariants import assert_all_invariants
 
 
 def clean(p, text):
-    return p.clean(Article(id="t", source="t", text=text))
+    return p.clean(Article(id="t", source="t", text=text)).to_dict()
 
 
 def rules_of(rec):

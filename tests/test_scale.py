@@ -73,9 +73,9 @@ def test_dask_local_cluster_gives_the_local_records_and_skips_finished_shards(co
     assert (out / "cleaned.jsonl").read_bytes() == (tmp_path / "local" / "cleaned.jsonl").read_bytes()
     summary = json.loads((out / "summary.json").read_text())
     assert summary["shards"] >= 4 and summary["shards_skipped"] == 0
-    assert len(list((out / "shards").glob("*.done"))) == summary["shards"]
+    assert len(list((out / "shards").glob("*.state.jsonl"))) == summary["shards"]
     # an interrupted run leaves some shards done: the next run does only the others
-    victims = sorted((out / "shards").glob("*.done"))[:2]
+    victims = sorted((out / "shards").glob("*.state.jsonl"))[:2]
     for v in victims:
         v.unlink()
     run(str(corpus), "--out", str(out), "--executor", "dask", "-j", "2", "--shard-mb", "0.05")

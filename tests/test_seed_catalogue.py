@@ -15,7 +15,7 @@ def seed(name: str) -> str:
 
 @pytest.fixture(scope="module")
 def records(pipeline_none):
-    return {p.stem[:3]: pipeline_none.clean(Article(id=p.stem, source=str(p), text=p.read_text(encoding="utf-8"))) for p in sorted(SEEDS.glob("*.txt"))}
+    return {p.stem[:3]: pipeline_none.clean(Article(id=p.stem, source=str(p), text=p.read_text(encoding="utf-8"))).to_dict() for p in sorted(SEEDS.glob("*.txt"))}
 
 
 def findings(rec, rule):
@@ -102,21 +102,23 @@ def test_004_doubled_reporting_verb_flagged_with_unsafe_fix(records, pipeline_no
     rec = records["004"]
     (f,) = findings(rec, "doubled-reporting-verb")
     assert f["suggestions"] == ["said Matthew Miller, spokesman for the US State Department"]
-    from cleanup.pipeline import Options, Pipeline
+    from cleanup.options import Options
+    from cleanup.pipeline import Pipeline
 
     unsafe = Pipeline(Options(grammar="none", fix_mode="unsafe"))
     text = seed("004_03cc3ad2c2cfddc3.txt")
-    out = unsafe.clean(Article(id="004", source="s", text=text))
+    out = unsafe.clean(Article(id="004", source="s", text=text)).to_dict()
     assert "said Matthew Miller, spokesman for the US State Department.”" in out["text"] or \
         "spokesman for the US State Department." in out["text"]
     assert "State Department said." not in out["text"]
 
 
 def test_no_fix_mode_only_flags(records):
-    from cleanup.pipeline import Options, Pipeline
+    from cleanup.options import Options
+    from cleanup.pipeline import Pipeline
 
     p = Pipeline(Options(grammar="none", fix_mode="none"))
     text = seed("002_d12d6a00d81152c4.txt")
-    rec = p.clean(Article(id="002", source="s", text=text))
+    rec = p.clean(Article(id="002", source="s", text=text)).to_dict()
     assert not [e for e in rec["edits"] if e["stage"] == "artifacts"]
     assert findings(rec, "fused-word")

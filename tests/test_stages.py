@@ -8,7 +8,7 @@ from invariants import assert_all_invariants
 
 
 def clean(pipeline, text: str) -> dict:
-    return pipeline.clean(Article(id="t", source="t.txt", text=text))
+    return pipeline.clean(Article(id="t", source="t.txt", text=text)).to_dict()
 
 
 def test_blank_line_runs_of_seed_002_are_normalize_edits(pipeline_none):
@@ -76,10 +76,11 @@ def test_wrong_language_article_is_rejected(pipeline_none):
 
 
 def test_target_lang_changes_the_expectation(tmp_path):
-    from cleanup.pipeline import Options, Pipeline
+    from cleanup.options import Options
+    from cleanup.pipeline import Pipeline
 
     p = Pipeline(Options(grammar="none", target_lang="de"))
-    rec = p.clean(Article(id="t", source="t", text=GERMAN + "\n" + ENGLISH[0]))
+    rec = p.clean(Article(id="t", source="t", text=GERMAN + "\n" + ENGLISH[0])).to_dict()
     flagged = [f for f in rec["findings"] if f["rule"] == "foreign-paragraph"]
     assert [f["match"] for f in flagged] == [ENGLISH[0]]
 

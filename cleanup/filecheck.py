@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cleanup.model import SEVERITY_RANK, Article
+from cleanup.model import Article, Severity
 from cleanup.reader import decode
 
 IGNORE_COMMENT = re.compile(r"<!--\s*cleanup:\s*ignore(?:\s+([\w:,\s-]+?))?\s*-->")
@@ -26,7 +26,10 @@ NOT_REPORTED_EDITS = {"line-endings"}  # --fix keeps the file's own line endings
 
 
 @dataclass
-class Reported:
+class Diagnostic:
+    """An edit or a finding located in a file as it is on disk (line and column), as a
+    pre-commit hook reports it."""
+
     path: str
     line: int
     col: int
@@ -47,7 +50,7 @@ class Reported:
 @dataclass
 class FileResult:
     path: str
-    reported: list[Reported] = field(default_factory=list)
+    reported: list[Diagnostic] = field(default_factory=list)
     new_content: bytes | None = None  # what --fix would write, when it differs
     old_content: bytes | None = None
     error: str | None = None
@@ -133,7 +136,7 @@ class Checker:
         self.pipeline = pipeline
         self.rules_severity = rules_severity
 
-    def _report(self, path: str, record: dict, locate) -> list[Reported]:
+    def _report(self, path: str, record: dict, locate) -> list[Diagnostic]:
         """Everything the record says, at positions in the original text (via `locate`)."""
         original, edits = record["original"], record["edits"]
         out = []
@@ -141,15 +144,15 @@ class Checker:
             if e["rule"] in NOT_REPORTED_EDITS:
                 continue
             pos = map_back(e["start"], edits[:i])
-            severity = "info" if e["stage"] == "normalize" else self.rules_severity.get(e["rule"], "warning")
+            severity = "info" if e["stage"] == "normalize" else str(self.rules_severity.get(e["rule"], "warning"))
             line, col = locate(pos)
-            out.append(Reported(path, line, col, e["rule"], severity, e["message"], True, e["before"],
+            out.append(Diagnostic(path, line, col, e["rule"], severity, e["message"], True, e["before"],
                                 original[max(0, pos - CONTEXT): pos + len(e["before"]) + CONTEXT]))
         for f in record["findings"]:
             pos = map_back(f["start"], edits)
             end = max(pos, map_back(f["end"], edits))
             line, col = locate(pos)
-            out.append(Reported(path, line, col, f["rule"], f["severity"], f["message"], False, f["match"],
+            out.append(Diagnostic(path, line, col, f["rule"], f["severity"], f["message"], False, f["match"],
                                 original[max(0, pos - CONTEXT): end + CONTEXT]))
         return out
 
@@ -173,7 +176,7 @@ class Checker:
         except UnicodeError as exc:
             result.error = f"{display}: cannot decode: {exc}"
             return
-        record = self.pipeline.process(Article(id=display, source=display, text=text))
+        record = self.pipeline.process(Article(id=display, source=display, text=text)).to_dict()
         if "error" in record:
             result.error = record["error"]
             return
@@ -202,15 +205,15 @@ class Checker:
                 obj = json.loads(raw)
                 span = locate_value(raw, "text")
             except (UnicodeError, ValueError) as exc:
-                result.reported.append(Reported(display, lineno, 1, "jsonl", "error", f"malformed JSON: {exc}", False, "", ""))
+                result.reported.append(Diagnostic(display, lineno, 1, "jsonl", "error", f"malformed JSON: {exc}", False, "", ""))
                 continue
             if not isinstance(obj, dict) or span is None or not isinstance(obj.get("text"), str):
-                result.reported.append(Reported(display, lineno, 1, "jsonl", "error", "expected an object with a string `text`", False, "", ""))
+                result.reported.append(Diagnostic(display, lineno, 1, "jsonl", "error", "expected an object with a string `text`", False, "", ""))
                 continue
             cols = string_columns(raw, *span)
-            record = self.pipeline.process(Article(id=str(obj.get("id", lineno)), source=display, text=obj["text"], line=lineno))
+            record = self.pipeline.process(Article(id=str(obj.get("id", lineno)), source=display, text=obj["text"], line=lineno)).to_dict()
             if "error" in record:
-                result.reported.append(Reported(display, lineno, 1, "internal", "error", record["error"], False, "", ""))
+                result.reported.append(Diagnostic(display, lineno, 1, "internal", "error", record["error"], False, "", ""))
                 continue
             result.reported.extend(self._report(display, record, lambda pos, ln=lineno, c=cols: (ln, c[min(pos, len(c) - 1)] + 1)))
             if record["text"] != obj["text"]:
@@ -222,7 +225,7 @@ class Checker:
             result.new_content = b"".join(out_lines)
 
 
-def apply_inline_ignores(text: str, reported: list[Reported]) -> list[Reported]:
+def apply_inline_ignores(text: str, reported: list[Diagnostic]) -> list[Diagnostic]:
     """`<!-- cleanup: ignore RULE -->` at the end of a line covers that line; on a line of its
     own, the next line. Without a rule it covers every rule."""
     ignored: dict[int, set[str] | None] = {}
@@ -263,7 +266,7 @@ class Baseline:
     def _key(entry: dict[str, str]) -> tuple:
         return entry["file"], entry["rule"], entry["match"], entry["context"]
 
-    def filter(self, reported: list[Reported], files: set[str]) -> tuple[list[Reported], list[dict[str, str]]]:
+    def filter(self, reported: list[Diagnostic], files: set[str]) -> tuple[list[Diagnostic], list[dict[str, str]]]:
         """(findings not accepted, baseline entries of the checked files that matched nothing)."""
         pool: dict[tuple, int] = {}
         for e in self.entries:
@@ -279,7 +282,7 @@ class Baseline:
         stale = [dict(zip(("file", "rule", "match", "context"), k)) for k, n in pool.items() for _ in range(n)]
         return kept, stale
 
-    def accept(self, reported: list[Reported], files: set[str]) -> int:
+    def accept(self, reported: list[Diagnostic], files: set[str]) -> int:
         self.entries = [e for e in self.entries if e["file"] not in files] + [r.baseline_entry() for r in reported]
         self.entries.sort(key=lambda e: (e["file"], e["rule"], e["match"], e["context"]))
         from cleanup.output import atomic_write_text
@@ -292,14 +295,14 @@ class Baseline:
 
 
 def at_least(severity: str, minimum: str) -> bool:
-    return SEVERITY_RANK[severity] >= SEVERITY_RANK[minimum]
+    return Severity(severity).rank >= Severity(minimum).rank
 
 
-def format_text(r: Reported) -> str:
+def format_text(r: Diagnostic) -> str:
     return f"{r.path}:{r.line}:{r.col}: {r.rule} {'[*] ' if r.fixable else ''}{r.message}"
 
 
-def format_github(r: Reported) -> str:
+def format_github(r: Diagnostic) -> str:
     level = {"error": "error", "warning": "warning", "info": "notice"}[r.severity]
     message = r.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return f"::{level} file={r.path},line={r.line},col={r.col},title=cleanup {r.rule}::{message}"

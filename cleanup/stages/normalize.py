@@ -1,4 +1,4 @@
-"""Stage 2, `normalize`: repair encoding with ftfy, then normalise whitespace.
+"""Stage `normalize`: repair encoding with ftfy, then normalise whitespace.
 
 House style keeps curly quotes and dashes, so ftfy's `uncurl_quotes` is off. ftfy runs per
 line, and each line it changes becomes one edit whose message lists the ftfy steps
@@ -8,12 +8,16 @@ line, and each line it changes becomes one edit whose message lists the ftfy ste
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-from cleanup.document import Change, Document
-from cleanup.model import Finding
+from cleanup.document import Document
+from cleanup.model import Finding, Hit, Severity
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cleanup.resources import Resources
 
 STAGE = "normalize"
+MAX_ROUNDS = 4
 
 # a line that may need ftfy: one with a character outside ASCII and the house style's
 # typography (curly quotes, dashes, ellipsis), or an HTML entity. Mojibake always brings such
@@ -43,19 +47,11 @@ WHITESPACE_STEPS: list[tuple[str, re.Pattern[str], str, str, object]] = [
 ]
 
 
-@lru_cache(maxsize=1)
-def _ftfy_config():
+def ftfy_changes(text: str, config: Any) -> list[Hit]:
+    """One change per line that ftfy repairs, covering only what changed."""
     import ftfy
 
-    # line breaks are the whitespace step's job (one edit per break, with its own rule id)
-    return ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, explain=True)
-
-
-def _ftfy_changes(text: str) -> list[Change]:
-    import ftfy
-
-    config = _ftfy_config()
-    changes: list[Change] = []
+    changes: list[Hit] = []
     for m in _LINE.finditer(text):
         line = m.group()
         if not line or not _NEEDS_FTFY.search(line):
@@ -72,15 +68,8 @@ def _ftfy_changes(text: str) -> list[Change]:
         while s < limit - p and line[-1 - s] == fixed[-1 - s]:
             s += 1
         step_names = ", ".join(name for _kind, name in steps or [])
-        changes.append(
-            Change(
-                m.start() + p,
-                m.end() - s,
-                fixed[p : len(fixed) - s],
-                "ftfy",
-                f"ftfy: {step_names}" if step_names else "ftfy",
-            )
-        )
+        changes.append(Hit(m.start() + p, m.end() - s, fixed[p : len(fixed) - s],
+                           f"ftfy: {step_names}" if step_names else "ftfy", rule="ftfy"))
     return changes
 
 
@@ -91,24 +80,44 @@ def tidy_whitespace(doc: Document, stage: str = STAGE) -> None:
         if not may_match(doc.text):  # type: ignore[operator]
             continue
         changes = [
-            Change(m.start(), m.end(), repl, rule, message)  # type: ignore[arg-type]
+            Hit(m.start(), m.end(), repl, message, rule=rule)  # type: ignore[arg-type]
             for m in pattern.finditer(doc.text)
         ]
         if changes:
             doc.apply(stage, changes)
 
 
-def run(doc: Document, decode_note: str | None = None) -> None:
-    # ftfy is not always idempotent (a fix can reveal more mojibake, and removing an invisible
-    # character can join two halves of one), so repeat until the text is stable: cleaning a
-    # cleaned text must make no edits
-    for _round in range(4):
-        before = len(doc.edits)
-        doc.apply(STAGE, _ftfy_changes(doc.text))
-        tidy_whitespace(doc)
-        if len(doc.edits) == before:
-            break
-    if decode_note:
-        doc.add_finding(
-            Finding(STAGE, "decoding", "warning", 0, 0, "", f"{decode_note}: check for mis-decoded characters")
-        )
+class NormalizeStage:
+    """ftfy per line (the edit message lists `fix_and_explain`'s steps), then whitespace."""
+
+    name = STAGE
+
+    def __init__(self, resources: "Resources"):
+        self._ftfy_config: Any = None
+
+    def ftfy_config(self) -> Any:
+        if self._ftfy_config is None:
+            import ftfy
+
+            # line breaks are the whitespace step's job (one edit per break, with its own rule
+            # id); house style keeps curly quotes
+            self._ftfy_config = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, explain=True)
+        return self._ftfy_config
+
+    def run(self, doc: Document) -> None:
+        # ftfy is not always idempotent (a fix can reveal more mojibake, and removing an
+        # invisible character can join two halves of one), so repeat until the text is stable:
+        # cleaning a cleaned text must make no edits
+        for _round in range(MAX_ROUNDS):
+            before = len(doc.edits)
+            if _NEEDS_FTFY.search(doc.text):
+                doc.apply(STAGE, ftfy_changes(doc.text, self.ftfy_config()))
+            tidy_whitespace(doc)
+            if len(doc.edits) == before:
+                break
+        else:
+            doc.add_finding(Finding(STAGE, "not-converged", Severity.INFO, 0, 0, "",
+                                    f"normalising did not settle after {MAX_ROUNDS} rounds; cleaning this text again may change it"))
+        decode_note = doc.article.decode_note if doc.article is not None else None
+        if decode_note:
+            doc.add_finding(Finding(STAGE, "decoding", Severity.WARNING, 0, 0, "", f"{decode_note}: check for mis-decoded characters"))

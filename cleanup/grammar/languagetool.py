@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import threading
 
-from cleanup.grammar import GrammarBackendError, RawLint
+from cleanup.grammar import GrammarBackendError
+from cleanup.model import Hit
 
 HOW_TO_START = (
     "start a LanguageTool server, e.g. `java -cp languagetool-server.jar "
@@ -54,8 +55,7 @@ class LanguageToolBackend:
             raise GrammarBackendError(f"cannot use {where}: {exc}. To fix: {HOW_TO_START}") from exc
         self.tool.disabled_rules.update(self.disabled)
 
-
-    def check(self, paragraph: str) -> list[RawLint]:
+    def check(self, paragraph: str) -> list[Hit]:
         try:
             with self._lock:
                 matches = self.tool.check(paragraph)
@@ -65,9 +65,8 @@ class LanguageToolBackend:
         for m in matches:
             start = m.offset  # the client already moved it from UTF-16 units to code points
             end = utf16_to_codepoints(paragraph, start, m.error_length)
-            out.append(RawLint(start, end, m.rule_id, m.category, m.message, list(m.replacements[:5])))
+            out.append(Hit(start, end, None, m.message, list(m.replacements[:5]), m.rule_id, m.category))
         return out
-
 
     def close(self) -> None:
         tool, self.tool = self.tool, None

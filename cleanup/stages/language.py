@@ -1,4 +1,4 @@
-"""Stage 3, `language`: which language the article is in, and which paragraphs are not.
+"""Stage `language`: which language the article is in, and which paragraphs are not.
 
 langdetect is seeded so that results are deterministic. For an English target, a paragraph
 dense in English function words is English without asking langdetect (which is the slow part);
@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-from cleanup.document import Document
-from cleanup.model import Finding
+from cleanup.document import Document, LanguageFacts
+from cleanup.model import Finding, LanguageGuess, Severity
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cleanup.cache import ResultCache
+    from cleanup.resources import Resources
 
 STAGE = "language"
 
@@ -29,59 +32,53 @@ MIN_PARAGRAPH_LETTERS = 25  # in another script
 MIN_LATIN_PARAGRAPH_LETTERS = 40  # langdetect guesses wildly on a short Latin-script line
 
 
-@dataclass
-class LanguageResult:
-    code: str
-    confidence: float
-    foreign_share: float  # share of the letters in paragraphs flagged as another language
-
-    def to_dict(self) -> dict:
-        return {"code": self.code, "confidence": round(self.confidence, 4)}
-
-
-@lru_cache(maxsize=1)
-def _detector_factory():
-    from langdetect import DetectorFactory, detector_factory
-
-    DetectorFactory.seed = 0
-    detector_factory.init_factory()
-    return detector_factory._factory
-
-
 # langdetect's cost grows with the text; 800 characters decide an article's language as
 # well as 10,000 do (paragraphs are judged on their own), at a tenth of the cost
 DETECT_CHARS = 800
 DETECT_KEY = f"langdetect 1.0.9 seed=0 chars={DETECT_CHARS}"
 
 
-def detect(text: str, cache=None) -> tuple[str, float]:
-    """Most probable language of `text` and its probability; ('unknown', 0) if undecidable.
-    Results are cached with the grammar results: a warm pre-commit run never loads langdetect."""
-    sample = text[:DETECT_CHARS]
-    if cache is not None:
-        hit = cache.get(DETECT_KEY, sample)
-        if hit is not None:
-            return hit[0], hit[1]
-    code, prob = _detect(sample)
-    if cache is not None:
-        cache.put(DETECT_KEY, sample, [code, prob])
-    return code, prob
+class LanguageDetector:
+    """langdetect, seeded (deterministic), its profiles loaded on first need; results are kept
+    in the results cache, so a warm pre-commit run never loads langdetect."""
 
+    def __init__(self, cache: "ResultCache | None" = None):
+        self.cache = cache
+        self._factory: Any = None
 
-def _detect(text: str) -> tuple[str, float]:
-    from langdetect.lang_detect_exception import LangDetectException
+    def detect(self, text: str) -> tuple[str, float]:
+        """Most probable language of `text` and its probability; ('unknown', 0) if undecidable."""
+        sample = text[:DETECT_CHARS]
+        if self.cache is not None:
+            hit = self.cache.get(DETECT_KEY, sample)
+            if hit is not None:
+                return hit[0], hit[1]
+        code, prob = self._detect(sample)
+        if self.cache is not None:
+            self.cache.put(DETECT_KEY, sample, [code, prob])
+        return code, prob
 
-    factory = _detector_factory()
-    try:
-        det = factory.create()
-        det.append(text)
-        probs = det.get_probabilities()
-    except LangDetectException:
-        return "unknown", 0.0
-    if not probs:
-        return "unknown", 0.0
-    best = probs[0]
-    return _normalise_code(best.lang), float(best.prob)
+    def _detect(self, text: str) -> tuple[str, float]:
+        from langdetect.lang_detect_exception import LangDetectException
+
+        if self._factory is None:
+            from langdetect import DetectorFactory, detector_factory
+
+            # langdetect keeps its profiles in a module-level factory; seeding makes it
+            # deterministic
+            DetectorFactory.seed = 0
+            detector_factory.init_factory()
+            self._factory = detector_factory._factory
+        try:
+            det = self._factory.create()
+            det.append(text)
+            probs = det.get_probabilities()
+        except LangDetectException:
+            return "unknown", 0.0
+        if not probs:
+            return "unknown", 0.0
+        best = probs[0]
+        return _normalise_code(best.lang), float(best.prob)
 
 
 def _normalise_code(code: str) -> str:
@@ -141,7 +138,7 @@ def plainly_english(paragraph: str, letters: dict[str, int] | None = None) -> bo
     return english_function_share(_WORD.findall(paragraph)) >= 0.12
 
 
-def paragraph_language(paragraph: str, target: str, cache=None, letters: dict[str, int] | None = None) -> tuple[str, float] | None:
+def paragraph_language(paragraph: str, target: str, detector: LanguageDetector, letters: dict[str, int] | None = None) -> tuple[str, float] | None:
     """The paragraph's language when it is confidently not `target`, else None."""
     letters = letter_scripts(paragraph) if letters is None else letters
     total = sum(letters.values())
@@ -159,7 +156,7 @@ def paragraph_language(paragraph: str, target: str, cache=None, letters: dict[st
         share = english_function_share(words)
         if share >= 0.12 or len(words) < 5:
             return None  # plainly English: no need to ask langdetect
-    code, prob = detect(paragraph, cache)
+    code, prob = detector.detect(paragraph)
     if code == target or code == "unknown":
         return None
     if latin_share > 0.5 and prob < 0.9:
@@ -169,46 +166,65 @@ def paragraph_language(paragraph: str, target: str, cache=None, letters: dict[st
     return code, prob
 
 
-def run(doc: Document, target: str = "en", cache=None) -> LanguageResult:
+class LanguageStage:
     """Flag paragraphs in another language; decide the article's language.
 
     The article's language is langdetect's verdict on its first 800 characters, except when
     the target is English and every paragraph is plainly English by its function words: then
     langdetect, the slowest part of the stage, is not consulted, and the confidence reported
     is the share of the article's letters in such paragraphs."""
-    text = doc.text
-    if not text.strip():
-        return LanguageResult("unknown", 0.0, 1.0)
-    flagged_letters = 0
-    total_letters = 0
-    english_letters = 0
-    for m in _PARAGRAPH.finditer(text):
-        para = m.group()
-        letters = letter_scripts(para)
-        n = sum(letters.values())
-        total_letters += n
-        if target == "en" and plainly_english(para, letters):
-            english_letters += n
-            continue
-        found = paragraph_language(para, target, cache, letters)
-        if found is None:
-            continue
-        code, prob = found
-        flagged_letters += n
-        doc.add_finding(
-            Finding(
-                STAGE,
-                "foreign-paragraph",
-                "warning",
-                m.start(),
-                m.end(),
-                para,
-                f"paragraph appears to be in `{code}` (p={prob:.2f}), not `{target}`: "
-                "left untranslated? Translate it or remove it.",
+
+    name = STAGE
+
+    def __init__(self, resources: "Resources"):
+        self.resources = resources
+        self.target = resources.options.target_lang
+        self._detector: LanguageDetector | None = None
+
+    @property
+    def detector(self) -> LanguageDetector:
+        if self._detector is None:
+            self._detector = LanguageDetector(self.resources.cache)
+        return self._detector
+
+    def run(self, doc: Document) -> None:
+        doc.language = self.facts(doc)
+
+    def facts(self, doc: Document) -> LanguageFacts:
+        target = self.target
+        text = doc.text
+        if not text.strip():
+            return LanguageFacts(LanguageGuess("unknown", 0.0), 1.0)
+        flagged_letters = 0
+        total_letters = 0
+        english_letters = 0
+        for m in _PARAGRAPH.finditer(text):
+            para = m.group()
+            letters = letter_scripts(para)
+            n = sum(letters.values())
+            total_letters += n
+            if target == "en" and plainly_english(para, letters):
+                english_letters += n
+                continue
+            found = paragraph_language(para, target, self.detector, letters)
+            if found is None:
+                continue
+            code, prob = found
+            flagged_letters += n
+            doc.add_finding(
+                Finding(
+                    STAGE,
+                    "foreign-paragraph",
+                    Severity.WARNING,
+                    m.start(),
+                    m.end(),
+                    para,
+                    f"paragraph appears to be in `{code}` (p={prob:.2f}), not `{target}`: "
+                    "left untranslated? Translate it or remove it.",
+                )
             )
-        )
-    foreign_share = flagged_letters / total_letters if total_letters else 1.0
-    if target == "en" and total_letters and english_letters >= 0.9 * total_letters:
-        return LanguageResult("en", round(english_letters / total_letters, 4), foreign_share)
-    code, prob = detect(text, cache)
-    return LanguageResult(code, prob, foreign_share)
+        foreign_share = flagged_letters / total_letters if total_letters else 1.0
+        if target == "en" and total_letters and english_letters >= 0.9 * total_letters:
+            return LanguageFacts(LanguageGuess("en", round(english_letters / total_letters, 4)), foreign_share)
+        code, prob = self.detector.detect(text)
+        return LanguageFacts(LanguageGuess(code, prob), foreign_share)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from cleanup.grammar import RawLint
+from cleanup.grammar import CheckFailed, GrammarBackendError
+from cleanup.model import Hit
 
 
 class HarperBackend:
@@ -16,14 +17,11 @@ class HarperBackend:
         config = self.linter.get_lint_config()
         unknown = [r for r in disabled if r not in config]
         if unknown:
-            from cleanup.grammar import GrammarBackendError
-
             raise GrammarBackendError(f"rules/grammar.yaml: unknown Harper rule(s): {', '.join(unknown)}")
         self.disabled = sorted(disabled)
         self.linter.set_lint_config({**config, **{r: False for r in self.disabled}})
 
-
-    def check(self, paragraph: str) -> list[RawLint]:
+    def check(self, paragraph: str) -> list[Hit]:
         try:
             organized = self.linter.organized_lints(paragraph, language=self._harper.Language.PLAINTEXT)
         except BaseException as exc:
@@ -31,10 +29,8 @@ class HarperBackend:
             # 2.13 panics on some all-capitals sentences); the Linter stays usable afterwards
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
-            from cleanup.grammar import CheckFailed
-
             raise CheckFailed(f"Harper {type(exc).__name__}: {exc}") from exc
-        out: list[RawLint] = []
+        out: list[Hit] = []
         for rule, lints in organized.items():
             for lint in lints:
                 suggestions = []
@@ -45,10 +41,9 @@ class HarperBackend:
                         suggestions.append(lint.problem_text + s.replacement_text)
                     else:
                         suggestions.append(s.replacement_text)
-                out.append(RawLint(lint.span.start, lint.span.end, rule, lint.lint_kind, lint.message, suggestions))
+                out.append(Hit(lint.span.start, lint.span.end, None, lint.message, suggestions, rule, lint.lint_kind))
         out.sort(key=lambda x: (x.start, x.end, x.rule))
         return out
-
 
     def close(self) -> None:
         self.linter = None

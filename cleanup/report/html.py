@@ -1,5 +1,5 @@
 """The editors' report: one self-contained HTML file (inline CSS and JS, nothing from the
-network), or Markdown for a merge-request comment.
+network).
 
 The records are embedded as JSON in a `<script type="application/json">` element, escaped so
 no article text can close it; the page builds every element with `textContent`, never by
@@ -12,19 +12,17 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections import Counter
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator
 
-from cleanup.model import is_error_record
-from cleanup.output import read_records
+from cleanup.output import keep_mode, read_records
 
 REPORT_FIELDS = ("id", "source", "verdict", "language", "original", "edits", "findings", "error", "line")
 
 
 def _asset(name: str) -> str:
-    return resources.files("cleanup").joinpath("report_assets", name).read_text(encoding="utf-8")
+    return resources.files("cleanup.report").joinpath("assets", name).read_text(encoding="utf-8")
 
 
 def _safe_json(obj: Any) -> str:
@@ -46,9 +44,7 @@ def write_report(records_path: Path, out_path: Path, title: str | None = None) -
     out_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
     try:
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
+        keep_mode(Path(tmp), out_path)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             head = _asset("report.html")
             before, after = head.split("/*RECORDS*/", 1)
@@ -70,42 +66,3 @@ def write_report(records_path: Path, out_path: Path, title: str | None = None) -
 
 def _escape_html(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
-def _md_cell(s: str, limit: int = 80) -> str:
-    s = " ".join(str(s).split())
-    if len(s) > limit:
-        s = s[: limit - 1] + "…"
-    return s.replace("|", "\\|").replace("`", "'").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def markdown_report(records_path: Path, max_articles: int = 50) -> str:
-    verdicts: Counter = Counter()
-    rules: Counter = Counter()
-    rows = []
-    for rec in iter_report_records(records_path):
-        if is_error_record(rec) or "verdict" not in rec:
-            verdicts["error"] += 1
-            rows.append((rec["id"], "error", _md_cell(rec.get("error", ""))))
-            continue
-        verdicts[rec["verdict"]] += 1
-        for e in rec["edits"]:
-            rules[(e["stage"], e["rule"], "edit")] += 1
-        for f in rec["findings"]:
-            rules[(f["stage"], f["rule"], f["severity"])] += 1
-        if rec["verdict"] != "clean":
-            open_findings = [f for f in rec["findings"] if f["severity"] in ("error", "warning")]
-            detail = "; ".join(f"{f['rule']}: `{_md_cell(f['match'], 30)}`" if f["match"] else f["rule"] for f in open_findings[:4])
-            rows.append((rec["id"], rec["verdict"], detail))
-    out = ["## cleanup report", ""]
-    out.append(" · ".join(f"**{v}**: {verdicts[v]}" for v in ("clean", "review", "reject", "error") if verdicts[v]))
-    out += ["", "| stage | rule | kind | count |", "|---|---|---|---:|"]
-    for (stage, rule, kind), n in sorted(rules.items(), key=lambda kv: (-kv[1], kv[0])):
-        out.append(f"| {stage} | {rule} | {kind} | {n} |")
-    if rows:
-        out += ["", "### Articles that need an editor", "", "| article | verdict | open findings |", "|---|---|---|"]
-        for art_id, verdict, detail in rows[:max_articles]:
-            out.append(f"| {_md_cell(art_id, 60)} | {verdict} | {detail} |")
-        if len(rows) > max_articles:
-            out.append(f"\n…and {len(rows) - max_articles} more.")
-    return "\n".join(out) + "\n"

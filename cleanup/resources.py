@@ -1,0 +1,137 @@
+"""Everything a worker loads once, in one object: the rules, the grammar settings and
+backend, the results cache and the word-frequency lexicon. Stages are built from it.
+
+Each part loads on first use, so `cleanup --help`, a run with `--grammar none`, or a warm
+pre-commit run pay only for what they touch. The object pickles as its options alone: a copy
+sent to another process loads its own parts there.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from cleanup.options import Options
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cleanup.cache import ResultCache
+    from cleanup.grammar import Backend, BackendSpec, GrammarConfig
+    from cleanup.lexicon import Lexicon
+    from cleanup.rules import RuleFiles, RuleSet
+
+
+@dataclass
+class GrammarStats:
+    paragraphs: int = 0
+    calls: int = 0
+    cache_hits: int = 0
+    suppressed: int = 0
+
+
+class Resources:
+    def __init__(self, options: Options, rule_files: "RuleFiles | None" = None):
+        self.options = options
+        self._rule_files = rule_files
+        self._ruleset: RuleSet | None = None
+        self._grammar_config: GrammarConfig | None = None
+        self._cache: ResultCache | None = None
+        self._cache_opened = False
+        self._lexicon: Lexicon | None = None
+        self._backend: Backend | None = None
+        self._lock = threading.RLock()
+        self.grammar_stats = GrammarStats()
+
+    # -- rules -------------------------------------------------------------------------------
+
+    @property
+    def rule_files(self) -> "RuleFiles":
+        with self._lock:
+            if self._rule_files is None:
+                from cleanup.rules import load_rule_files
+
+                self._rule_files = load_rule_files(self.options.rule_dirs)
+            return self._rule_files
+
+    @property
+    def ruleset(self) -> "RuleSet":
+        with self._lock:
+            if self._ruleset is None:
+                from cleanup.selection import select_rules
+
+                self._ruleset = select_rules(self.rule_files.ruleset, self.options.select, self.options.ignore)
+            return self._ruleset
+
+    def fingerprint(self) -> str:
+        return self.options.fingerprint(self.rule_files.files)
+
+    # -- grammar -----------------------------------------------------------------------------
+
+    @property
+    def grammar_config(self) -> "GrammarConfig":
+        with self._lock:
+            if self._grammar_config is None:
+                from cleanup.grammar import GrammarConfig
+
+                self._grammar_config = GrammarConfig.from_sections(self.rule_files.grammar_sections)
+            return self._grammar_config
+
+    @property
+    def grammar_spec(self) -> "BackendSpec":
+        from cleanup.grammar import GRAMMAR_BACKENDS
+
+        return GRAMMAR_BACKENDS.get(self.options.grammar)
+
+    @property
+    def grammar_key(self) -> str:
+        """What identifies the backend's results in the cache, computed without building it."""
+        return self.grammar_spec.cache_key(self.grammar_config, self.options.languagetool_url)
+
+    def backend(self) -> "Backend":
+        with self._lock:
+            if self._backend is None:
+                self._backend = self.grammar_spec.build(self.grammar_config, self.options.languagetool_url)
+            return self._backend
+
+    # -- caches ------------------------------------------------------------------------------
+
+    @property
+    def cache(self) -> "ResultCache | None":
+        with self._lock:
+            if not self._cache_opened:
+                self._cache_opened = True
+                if self.options.use_cache:
+                    from cleanup.cache import ResultCache, default_cache_dir
+
+                    self._cache = ResultCache(self.options.cache_dir or default_cache_dir())
+            return self._cache
+
+    @property
+    def lexicon(self) -> "Lexicon":
+        with self._lock:
+            if self._lexicon is None:
+                from cleanup.lexicon import Lexicon
+
+                self._lexicon = Lexicon(self.cache)
+            return self._lexicon
+
+    def flush(self) -> None:
+        if self._cache is not None:
+            self._cache.flush()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._cache is not None:
+                self._cache.close()
+                self._cache = None
+                self._cache_opened = False
+                self._lexicon = None
+            if self._backend is not None:
+                self._backend.close()
+                self._backend = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"options": self.options}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["options"])  # type: ignore[misc]
