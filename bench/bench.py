@@ -18,7 +18,6 @@ import json
 import os
 import platform
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -30,12 +29,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cleanup.model import Article  # noqa: E402
+from cleanup.model import Article
 
 
 def generate_corpus(path: Path, size_bytes: int, seed: int = 0) -> int:
     """Articles recombined from the seeds' paragraphs, as JSONL, about `size_bytes` long."""
-    paragraphs = [p for f in sorted((ROOT / "seeds").glob("*.txt")) for p in f.read_text(encoding="utf-8").split("\n") if len(p) > 40]
+    paragraphs = [
+        p
+        for f in sorted((ROOT / "seeds").glob("*.txt"))
+        for p in f.read_text(encoding="utf-8").split("\n")
+        if len(p) > 40
+    ]
     rng = random.Random(seed)
     written = n = 0
     with open(path, "w", encoding="utf-8") as fh:
@@ -184,11 +188,20 @@ def in_process(articles: list[Article], repeat: int) -> dict[str, float]:
 
 def cli(args: list[str], env: dict | None = None) -> tuple[float, int]:
     """Wall seconds and peak RSS (KiB) of the biggest process of one `cleanup` command."""
-    cmd = [sys.executable, "-c", "import resource,subprocess,sys; r=subprocess.run(sys.argv[1:]).returncode; "
-           "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(r)",
-           sys.executable, "-m", "cleanup", *args]
+    cmd = [
+        sys.executable,
+        "-c",
+        "import resource,subprocess,sys; r=subprocess.run(sys.argv[1:]).returncode; "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(r)",
+        sys.executable,
+        "-m",
+        "cleanup",
+        *args,
+    ]
     t = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)})
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, env={**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)}
+    )
     wall = time.perf_counter() - t
     if proc.returncode not in (0, 1):
         raise SystemExit(f"cleanup {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
@@ -224,12 +237,17 @@ def main() -> int:
         measured = in_process(articles, args.repeat)
         paired = measured.pop("paired ratio")
         for name, secs in measured.items():
-            results["throughput"][name] = {"seconds": round(secs, 3), "kb_per_s": round(size_kb / secs, 1), "articles_per_s": round(len(articles) / secs, 1)}
+            results["throughput"][name] = {
+                "seconds": round(secs, 3),
+                "kb_per_s": round(size_kb / secs, 1),
+                "articles_per_s": round(len(articles) / secs, 1),
+            }
         t = results["throughput"]
-        results["ratio pipeline/harper-alone throughput"] = round(t["pipeline (harper)"]["kb_per_s"] / t["harper alone"]["kb_per_s"], 3)
+        results["ratio pipeline/harper-alone throughput"] = round(
+            t["pipeline (harper)"]["kb_per_s"] / t["harper alone"]["kb_per_s"], 3
+        )
         results["ratio pipeline/harper-alone throughput, paired"] = round(paired, 3)
 
-        cache = work / "cache"
         runs = {}
         for jobs in (1, 2):
             out = work / f"out-j{jobs}"
@@ -253,16 +271,36 @@ def main() -> int:
         for i in range(args.repeat):
             shutil.copy(seed, target)
             c = work / f"check-cache-{i}"
-            cold.append(cli(["check", str(target), "--baseline", str(work / "b.json")], {"CLEANUP_CACHE_DIR": str(c)})[0])
-            warm.append(cli(["check", str(target), "--baseline", str(work / "b.json")], {"CLEANUP_CACHE_DIR": str(c)})[0])
-        results["check one article"] = {"cold seconds (median)": round(statistics.median(cold), 3), "warm seconds (median)": round(statistics.median(warm), 3)}
+            cold.append(
+                cli(["check", str(target), "--baseline", str(work / "b.json")], {"CLEANUP_CACHE_DIR": str(c)})[0]
+            )
+            warm.append(
+                cli(["check", str(target), "--baseline", str(work / "b.json")], {"CLEANUP_CACHE_DIR": str(c)})[0]
+            )
+        results["check one article"] = {
+            "cold seconds (median)": round(statistics.median(cold), 3),
+            "warm seconds (median)": round(statistics.median(warm), 3),
+        }
         results["report of 2,000 articles"] = report_open(work, articles)
         if args.memory_scale:
             mem = {}
             for mb in [float(x) for x in args.memory_scale.split(",")]:
                 big = work / f"corpus-{mb}.jsonl"
                 generate_corpus(big, int(mb * 1024 * 1024), seed=1)
-                wall, rss = cli(["run", str(big), "--out", str(work / f"mem-{mb}"), "-j", "2", "--no-report", "--no-cache", "--grammar", "none"])
+                wall, rss = cli(
+                    [
+                        "run",
+                        str(big),
+                        "--out",
+                        str(work / f"mem-{mb}"),
+                        "-j",
+                        "2",
+                        "--no-report",
+                        "--no-cache",
+                        "--grammar",
+                        "none",
+                    ]
+                )
                 mem[f"{mb:g} MB"] = {"seconds": round(wall, 1), "peak RSS per process MB": round(rss / 1024, 1)}
             results["memory scale (-j 2, no grammar)"] = mem
         print(format_table(results))
@@ -301,18 +339,26 @@ def report_open(work: Path, articles: list[Article]) -> dict:
         page.wait_for_function("document.querySelector('#a-title').textContent === 'a1999'")
         shown = time.perf_counter() - t
         browser.close()
-    return {"open seconds": round(opened, 3), "open the last article seconds": round(shown, 3),
-            "report MB": round((out / "report.html").stat().st_size / 1e6, 1)}
+    return {
+        "open seconds": round(opened, 3),
+        "open the last article seconds": round(shown, 3),
+        "report MB": round((out / "report.html").stat().st_size / 1e6, 1),
+    }
 
 
 def format_table(results: dict) -> str:
     c = results["corpus"]
-    lines = [f"corpus: {c['articles']} articles, {c['kb']} KB ({c['path']}); {results['machine']['cpus']} CPUs, Python {results['machine']['python']}", ""]
+    lines = [
+        f"corpus: {c['articles']} articles, {c['kb']} KB ({c['path']}); {results['machine']['cpus']} CPUs, Python {results['machine']['python']}",
+        "",
+    ]
     lines.append(f"{'in process, one core':<28} {'seconds':>9} {'KB/s':>9} {'articles/s':>11}")
     for name, r in results["throughput"].items():
         lines.append(f"{name:<28} {r['seconds']:>9.3f} {r['kb_per_s']:>9.1f} {r['articles_per_s']:>11.1f}")
     lines.append(f"{'pipeline / harper alone':<28} {results['ratio pipeline/harper-alone throughput']:>9.3f}")
-    lines.append(f"{'  paired, every 50 articles':<28} {results['ratio pipeline/harper-alone throughput, paired']:>9.3f}")
+    lines.append(
+        f"{'  paired, every 50 articles':<28} {results['ratio pipeline/harper-alone throughput, paired']:>9.3f}"
+    )
     lines.append("")
     for section in ("cli", "check one article", "report of 2,000 articles", "memory scale (-j 2, no grammar)"):
         if section in results:

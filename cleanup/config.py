@@ -4,9 +4,14 @@ a command-line option always wins."""
 
 from __future__ import annotations
 
-import tomllib
+import sys
 from pathlib import Path
 from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10, e.g. pre-commit on Ubuntu 22.04
+    import tomli as tomllib
 
 
 class ConfigError(Exception):

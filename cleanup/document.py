@@ -12,7 +12,7 @@ import bisect
 from dataclasses import dataclass
 from typing import Any
 
-from cleanup.model import Article, Edit, Finding, Hit, LanguageGuess
+from cleanup.model import Article, Edit, Finding, Hit, LanguageGuess, Severity
 
 
 class SpanIndex:
@@ -61,7 +61,7 @@ class Document:
         self.notes: dict[str, Any] = {}  # what one stage tells a later one (e.g. unchecked paragraphs)
 
     @classmethod
-    def from_article(cls, article: Article) -> "Document":
+    def from_article(cls, article: Article) -> Document:
         return cls(article.text, article)
 
     def apply(self, stage: str, changes: list[Hit]) -> list[Hit]:
@@ -77,7 +77,7 @@ class Document:
         last_end = -1
         for c in changes:
             assert c.replacement is not None, c
-            if self.text[c.start:c.end] == c.replacement:
+            if self.text[c.start : c.end] == c.replacement:
                 continue  # a no-op is not an edit
             if c.start < last_end:
                 skipped.append(c)
@@ -90,10 +90,10 @@ class Document:
         pos = 0
         shift = 0
         for c in accepted:
-            before = self.text[c.start:c.end]
+            before = self.text[c.start : c.end]
             after = c.replacement or ""
             self.edits.append(Edit(stage, c.rule, c.start + shift, c.end + shift, before, after, c.message))
-            pieces.append(self.text[pos:c.start])
+            pieces.append(self.text[pos : c.start])
             pieces.append(after)
             pos = c.end
             shift += len(after) - (c.end - c.start)
@@ -131,10 +131,16 @@ class Document:
     def add_finding(self, finding: Finding) -> None:
         self.findings.append(finding)
 
+    def not_converged(self, stage: str, rounds: int, what: str) -> None:
+        """A fix loop reached its limit with the text still changing: say so (as ruff reports
+        non-convergence), since cleaning the cleaned text again may then change it."""
+        message = f"{what} did not settle after {rounds} rounds; cleaning this text again may change it"
+        self.add_finding(Finding(stage, "not-converged", Severity.INFO, 0, 0, "", message))
+
     def finalize_findings(self) -> list[Finding]:
         """Refresh each finding's `match` from the final text and sort them by position."""
         for f in self.findings:
-            f.match = self.text[f.start:f.end]
+            f.match = self.text[f.start : f.end]
         self.findings.sort(key=lambda f: (f.start, f.end, f.rule))
         return self.findings
 
@@ -160,8 +166,7 @@ def replay(original: str, edits: list[dict]) -> str:
             raise ValueError(f"edit {i} ({e.get('rule')}) has span {start}:{end} outside the text")
         if text[old_start:old_end] != before:
             raise ValueError(
-                f"edit {i} ({e.get('rule')}) expects {before!r} at {start}:{end}, "
-                f"text has {text[old_start:old_end]!r}"
+                f"edit {i} ({e.get('rule')}) expects {before!r} at {start}:{end}, text has {text[old_start:old_end]!r}"
             )
         pieces.append(text[pos:old_start])
         pieces.append(e["after"])

@@ -85,16 +85,16 @@ def locate_value(raw: str, key: str) -> tuple[int, int] | None:
     """Span of a top-level value in one raw JSON object line (for byte-preserving splices)."""
     decoder = json.JSONDecoder()
     i = _skip_ws(raw, 0)
-    if raw[i:i + 1] != "{":
+    if raw[i : i + 1] != "{":
         return None
     i += 1
     while True:
         i = _skip_ws(raw, i)
-        if raw[i:i + 1] != '"':
+        if raw[i : i + 1] != '"':
             return None
-        k, i = json.decoder.scanstring(raw, i + 1)
+        k, i = json.decoder.scanstring(raw, i + 1)  # type: ignore[attr-defined]
         i = _skip_ws(raw, i)
-        if raw[i:i + 1] != ":":
+        if raw[i : i + 1] != ":":
             return None
         i = _skip_ws(raw, i + 1)
         start = i
@@ -102,7 +102,7 @@ def locate_value(raw: str, key: str) -> tuple[int, int] | None:
         if k == key:
             return start, i
         i = _skip_ws(raw, i)
-        if raw[i:i + 1] != ",":
+        if raw[i : i + 1] != ",":
             return None
         i += 1
 
@@ -116,9 +116,9 @@ def string_columns(raw: str, start: int, end: int) -> list[int]:
         cols.append(j)
         if raw[j] == "\\":
             if raw[j + 1] == "u":
-                code = int(raw[j + 2:j + 6], 16)
+                code = int(raw[j + 2 : j + 6], 16)
                 j += 6
-                if 0xD800 <= code < 0xDC00 and raw[j:j + 2] == "\\u":
+                if 0xD800 <= code < 0xDC00 and raw[j : j + 2] == "\\u":
                     j += 6  # a surrogate pair is one character
             else:
                 j += 2
@@ -146,14 +146,36 @@ class Checker:
             pos = map_back(e["start"], edits[:i])
             severity = "info" if e["stage"] == "normalize" else str(self.rules_severity.get(e["rule"], "warning"))
             line, col = locate(pos)
-            out.append(Diagnostic(path, line, col, e["rule"], severity, e["message"], True, e["before"],
-                                original[max(0, pos - CONTEXT): pos + len(e["before"]) + CONTEXT]))
+            out.append(
+                Diagnostic(
+                    path,
+                    line,
+                    col,
+                    e["rule"],
+                    severity,
+                    e["message"],
+                    True,
+                    e["before"],
+                    original[max(0, pos - CONTEXT) : pos + len(e["before"]) + CONTEXT],
+                )
+            )
         for f in record["findings"]:
             pos = map_back(f["start"], edits)
             end = max(pos, map_back(f["end"], edits))
             line, col = locate(pos)
-            out.append(Diagnostic(path, line, col, f["rule"], f["severity"], f["message"], False, f["match"],
-                                original[max(0, pos - CONTEXT): end + CONTEXT]))
+            out.append(
+                Diagnostic(
+                    path,
+                    line,
+                    col,
+                    f["rule"],
+                    f["severity"],
+                    f["message"],
+                    False,
+                    f["match"],
+                    original[max(0, pos - CONTEXT) : end + CONTEXT],
+                )
+            )
         return out
 
     def check_file(self, path: Path, display: str) -> FileResult:
@@ -205,21 +227,33 @@ class Checker:
                 obj = json.loads(raw)
                 span = locate_value(raw, "text")
             except (UnicodeError, ValueError) as exc:
-                result.reported.append(Diagnostic(display, lineno, 1, "jsonl", "error", f"malformed JSON: {exc}", False, "", ""))
+                result.reported.append(
+                    Diagnostic(display, lineno, 1, "jsonl", "error", f"malformed JSON: {exc}", False, "", "")
+                )
                 continue
             if not isinstance(obj, dict) or span is None or not isinstance(obj.get("text"), str):
-                result.reported.append(Diagnostic(display, lineno, 1, "jsonl", "error", "expected an object with a string `text`", False, "", ""))
+                result.reported.append(
+                    Diagnostic(
+                        display, lineno, 1, "jsonl", "error", "expected an object with a string `text`", False, "", ""
+                    )
+                )
                 continue
             cols = string_columns(raw, *span)
-            record = self.pipeline.process(Article(id=str(obj.get("id", lineno)), source=display, text=obj["text"], line=lineno)).to_dict()
+            record = self.pipeline.process(
+                Article(id=str(obj.get("id", lineno)), source=display, text=obj["text"], line=lineno)
+            ).to_dict()
             if "error" in record:
-                result.reported.append(Diagnostic(display, lineno, 1, "internal", "error", record["error"], False, "", ""))
+                result.reported.append(
+                    Diagnostic(display, lineno, 1, "internal", "error", record["error"], False, "", "")
+                )
                 continue
-            result.reported.extend(self._report(display, record, lambda pos, ln=lineno, c=cols: (ln, c[min(pos, len(c) - 1)] + 1)))
+            result.reported.extend(
+                self._report(display, record, lambda pos, ln=lineno, c=cols: (ln, c[min(pos, len(c) - 1)] + 1))
+            )
             if record["text"] != obj["text"]:
                 new_value = json.dumps(record["text"], ensure_ascii=raw.isascii())
-                ending = raw_bytes[len(body):]
-                out_lines[-1] = (raw[: span[0]] + new_value + raw[span[1]:]).encode("utf-8") + ending
+                ending = raw_bytes[len(body) :]
+                out_lines[-1] = (raw[: span[0]] + new_value + raw[span[1] :]).encode("utf-8") + ending
                 changed = True
         if changed:
             result.new_content = b"".join(out_lines)
@@ -239,8 +273,10 @@ def apply_inline_ignores(text: str, reported: list[Diagnostic]) -> list[Diagnost
         ignored[target] = rules
     keep = []
     for r in reported:
-        if r.line in ignored and (ignored[r.line] is None or r.rule in ignored[r.line]):
-            continue
+        if r.line in ignored:
+            rules_ignored = ignored[r.line]
+            if rules_ignored is None or r.rule in rules_ignored:
+                continue
         keep.append(r)
     return keep
 
@@ -287,7 +323,9 @@ class Baseline:
         self.entries.sort(key=lambda e: (e["file"], e["rule"], e["match"], e["context"]))
         from cleanup.output import atomic_write_text
 
-        atomic_write_text(self.path, json.dumps({"version": 1, "entries": self.entries}, indent=2, ensure_ascii=False) + "\n")
+        atomic_write_text(
+            self.path, json.dumps({"version": 1, "entries": self.entries}, indent=2, ensure_ascii=False) + "\n"
+        )
         return len(reported)
 
 
@@ -311,4 +349,6 @@ def format_github(r: Diagnostic) -> str:
 def unified_diff(result: FileResult) -> str:
     old = (result.old_content or b"").decode("utf-8", "replace").splitlines(keepends=True)
     new = (result.new_content or b"").decode("utf-8", "replace").splitlines(keepends=True)
-    return "".join(difflib.unified_diff(old, new, fromfile=f"a/{result.path.lstrip('/')}", tofile=f"b/{result.path.lstrip('/')}"))
+    return "".join(
+        difflib.unified_diff(old, new, fromfile=f"a/{result.path.lstrip('/')}", tofile=f"b/{result.path.lstrip('/')}")
+    )

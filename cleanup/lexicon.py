@@ -23,7 +23,7 @@ MEMO_LIMIT = 200_000
 class Lexicon:
     """Word frequencies for one worker; cheap to create, loads wordfreq on first need."""
 
-    def __init__(self, cache: "ResultCache | None" = None):
+    def __init__(self, cache: ResultCache | None = None):
         self.cache = cache
         self._zipf: dict[tuple[str, str], float] = {}
 

@@ -93,7 +93,7 @@ class ReadError:
     error: str
     line: int | None = None
 
-    def to_record(self) -> "Record":
+    def to_record(self) -> Record:
         return Record(id=self.id, source=self.source, error=self.error, line=self.line)
 
 
@@ -119,7 +119,7 @@ class Hit:
         return [self.start, self.end, self.rule, self.category, self.message, self.suggestions]
 
     @classmethod
-    def from_list(cls, data: list[Any]) -> "Hit":
+    def from_list(cls, data: list[Any]) -> Hit:
         start, end, rule, category, message, suggestions = data
         return cls(start, end, None, message, list(suggestions), rule, category)
 
@@ -137,11 +137,18 @@ class Edit:
     message: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"stage": self.stage, "rule": self.rule, "start": self.start, "end": self.end,
-                "before": self.before, "after": self.after, "message": self.message}
+        return {
+            "stage": self.stage,
+            "rule": self.rule,
+            "start": self.start,
+            "end": self.end,
+            "before": self.before,
+            "after": self.after,
+            "message": self.message,
+        }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Edit":
+    def from_dict(cls, d: dict[str, Any]) -> Edit:
         return cls(d["stage"], d["rule"], d["start"], d["end"], d["before"], d["after"], d.get("message", ""))
 
 
@@ -165,9 +172,16 @@ class Finding:
     dismissed: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"stage": self.stage, "rule": self.rule, "severity": str(self.severity),
-                             "start": self.start, "end": self.end, "match": self.match,
-                             "message": self.message, "suggestions": list(self.suggestions)}
+        d: dict[str, Any] = {
+            "stage": self.stage,
+            "rule": self.rule,
+            "severity": str(self.severity),
+            "start": self.start,
+            "end": self.end,
+            "match": self.match,
+            "message": self.message,
+            "suggestions": list(self.suggestions),
+        }
         if self.source_start is not None:
             d["source_start"], d["source_end"] = self.source_start, self.source_end
         if self.dismissed:
@@ -175,10 +189,20 @@ class Finding:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Finding":
-        return cls(d["stage"], d["rule"], Severity(d["severity"]), d["start"], d["end"], d["match"],
-                   d.get("message", ""), list(d.get("suggestions", [])), d.get("source_start"),
-                   d.get("source_end"), bool(d.get("dismissed", False)))
+    def from_dict(cls, d: dict[str, Any]) -> Finding:
+        return cls(
+            d["stage"],
+            d["rule"],
+            Severity(d["severity"]),
+            d["start"],
+            d["end"],
+            d["match"],
+            d.get("message", ""),
+            list(d.get("suggestions", [])),
+            d.get("source_start"),
+            d.get("source_end"),
+            bool(d.get("dismissed", False)),
+        )
 
     @property
     def counts(self) -> bool:
@@ -250,7 +274,7 @@ class Record:
         return rec
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Record":
+    def from_dict(cls, d: dict[str, Any]) -> Record:
         """The inverse of `to_dict` (raises KeyError/TypeError/ValueError on a malformed record)."""
         if "error" in d and "text" not in d:
             return cls(id=d["id"], source=d.get("source", ""), error=d["error"], line=d.get("line"))
@@ -259,10 +283,17 @@ class Record:
         fields.update(d.get("extra") or {})
         lang = d["language"]
         return cls(
-            id=d["id"], source=d.get("source", ""), original=d["original"], text=d["text"],
-            language=LanguageGuess(lang["code"], lang["confidence"]), verdict=Verdict(d["verdict"]),
-            edits=[Edit.from_dict(e) for e in d["edits"]], findings=[Finding.from_dict(f) for f in d["findings"]],
-            line=d.get("line"), title=d.get("title"), fields=fields,
+            id=d["id"],
+            source=d.get("source", ""),
+            original=d["original"],
+            text=d["text"],
+            language=LanguageGuess(lang["code"], lang["confidence"]),
+            verdict=Verdict(d["verdict"]),
+            edits=[Edit.from_dict(e) for e in d["edits"]],
+            findings=[Finding.from_dict(f) for f in d["findings"]],
+            line=d.get("line"),
+            title=d.get("title"),
+            fields=fields,
         )
 
 

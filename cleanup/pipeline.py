@@ -36,9 +36,17 @@ class Pipeline:
         verdict = decide_verdict(doc, self.options.target_lang)
         assert doc.language is not None
         return Record(
-            id=article.id, source=article.source, original=article.text, text=doc.text,
-            language=doc.language.guess, verdict=verdict, edits=doc.edits, findings=doc.finalize_findings(),
-            line=article.line, title=article.title, fields=article.extra,
+            id=article.id,
+            source=article.source,
+            original=article.text,
+            text=doc.text,
+            language=doc.language.guess,
+            verdict=verdict,
+            edits=doc.edits,
+            findings=doc.finalize_findings(),
+            line=article.line,
+            title=article.title,
+            fields=article.extra,
         )
 
     def process(self, item: Article | ReadError) -> Record:
@@ -51,10 +59,12 @@ class Pipeline:
             raise  # the backend is unusable for every article: stop with a clear error
         except (KeyboardInterrupt, SystemExit):
             raise
-        except BaseException as exc:  # noqa: BLE001 - one bad article must not end the batch (a
+        except BaseException as exc:
             # panic in a compiled library is a BaseException, not an Exception)
             where = f"{item.source}:{item.line}" if item.line else item.source
-            return ReadError(item.id, item.source, f"{where}: internal error while cleaning: {type(exc).__name__}: {exc}", item.line).to_record()
+            return ReadError(
+                item.id, item.source, f"{where}: internal error while cleaning: {type(exc).__name__}: {exc}", item.line
+            ).to_record()
 
     def close(self) -> None:
         self.resources.close()
@@ -82,7 +92,9 @@ def decide_verdict(doc: Document, target: str) -> Verdict:
         reason = ("content-lost", f"cleaning removed {1 - letters / original_letters:.0%} of the article's text")
     if reason:
         rule, message = reason
-        doc.add_finding(Finding("language" if rule != "content-lost" else "artifacts", rule, Severity.ERROR, 0, 0, "", message))
+        doc.add_finding(
+            Finding("language" if rule != "content-lost" else "artifacts", rule, Severity.ERROR, 0, 0, "", message)
+        )
         return Verdict.REJECT
     if any(f.counts for f in doc.findings):
         return Verdict.REVIEW

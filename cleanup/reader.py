@@ -11,8 +11,8 @@ import codecs
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from cleanup.model import Article, ReadError
 from cleanup.options import DEFAULT_MAX_BYTES
@@ -33,7 +33,7 @@ def decode(data: bytes) -> tuple[str, str | None]:
     Raises UnicodeError for data that is not text (NUL bytes outside UTF-16).
     """
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict"), None
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict"), None
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         return data.decode("utf-16"), "decoded as UTF-16 (byte order mark)"
     if b"\x00" in data:
@@ -66,7 +66,8 @@ def iter_input_files(inputs: list[str]) -> Iterator[tuple[Path | None, Path | No
             files = [
                 f
                 for f in p.rglob("*")
-                if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES + (JSONL_SUFFIX,)
+                if f.is_file()
+                and f.suffix.lower() in TEXT_SUFFIXES + (JSONL_SUFFIX,)
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)
             ]
             for f in sorted(files, key=lambda f: f.relative_to(p).as_posix()):
@@ -88,7 +89,9 @@ def read_inputs(inputs: list[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterat
         try:
             size = path.stat().st_size
             if path.suffix.lower() != JSONL_SUFFIX and size > max_bytes:
-                yield ReadError(art_id, source, f"{source}: {size} bytes is over the limit of {max_bytes} (--max-bytes)")
+                yield ReadError(
+                    art_id, source, f"{source}: {size} bytes is over the limit of {max_bytes} (--max-bytes)"
+                )
                 continue
             if path.suffix.lower() == JSONL_SUFFIX:
                 yield from read_jsonl_file(path, max_bytes=max_bytes)
@@ -133,7 +136,12 @@ def parse_jsonl_lines(lines, source: str, max_bytes: int) -> Iterator[Item]:
         if not raw.strip():
             continue
         if len(raw) > max_bytes:
-            yield ReadError(fallback_id, source, f"{where}: line of {len(raw)} bytes is over the limit of {max_bytes} (--max-bytes)", lineno)
+            yield ReadError(
+                fallback_id,
+                source,
+                f"{where}: line of {len(raw)} bytes is over the limit of {max_bytes} (--max-bytes)",
+                lineno,
+            )
             continue
         try:
             line, _note = decode(raw)
@@ -153,7 +161,9 @@ def parse_jsonl_lines(lines, source: str, max_bytes: int) -> Iterator[Item]:
             yield ReadError(art_id, source, f"{where}: no `text` field", lineno)
             continue
         if not isinstance(obj["text"], str):
-            yield ReadError(art_id, source, f"{where}: `text` must be a string, got {type(obj['text']).__name__}", lineno)
+            yield ReadError(
+                art_id, source, f"{where}: `text` must be a string, got {type(obj['text']).__name__}", lineno
+            )
             continue
         if art_id in seen:
             yield ReadError(art_id, source, f"{where}: duplicate id {art_id!r}", lineno)

@@ -5,7 +5,8 @@ fails loudly with the closest valid name, as ruff does for an unknown rule code.
 from __future__ import annotations
 
 import difflib
-from typing import Generic, Iterator, TypeVar
+from collections.abc import Iterator
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -39,7 +40,9 @@ class Registry(Generic[T]):
             return self._entries[name]
         except KeyError:
             known = sorted(self._entries)
-            raise UnknownName(f"unknown {self.what} {name!r}{closest(name, known)} (known: {', '.join(known)})") from None
+            raise UnknownName(
+                f"unknown {self.what} {name!r}{closest(name, known)} (known: {', '.join(known)})"
+            ) from None
 
     def __contains__(self, name: object) -> bool:
         return name in self._entries

@@ -30,7 +30,7 @@ class GrammarStats:
 
 
 class Resources:
-    def __init__(self, options: Options, rule_files: "RuleFiles | None" = None):
+    def __init__(self, options: Options, rule_files: RuleFiles | None = None):
         self.options = options
         self._rule_files = rule_files
         self._ruleset: RuleSet | None = None
@@ -45,7 +45,7 @@ class Resources:
     # -- rules -------------------------------------------------------------------------------
 
     @property
-    def rule_files(self) -> "RuleFiles":
+    def rule_files(self) -> RuleFiles:
         with self._lock:
             if self._rule_files is None:
                 from cleanup.rules import load_rule_files
@@ -54,7 +54,7 @@ class Resources:
             return self._rule_files
 
     @property
-    def ruleset(self) -> "RuleSet":
+    def ruleset(self) -> RuleSet:
         with self._lock:
             if self._ruleset is None:
                 from cleanup.selection import select_rules
@@ -62,13 +62,18 @@ class Resources:
                 self._ruleset = select_rules(self.rule_files.ruleset, self.options.select, self.options.ignore)
             return self._ruleset
 
+    def validate(self) -> None:
+        """Load the rules and the grammar settings now: a broken rule file, an unknown rule
+        selector or setting is reported before any article is read."""
+        _ = self.ruleset, self.grammar_config, self.grammar_spec
+
     def fingerprint(self) -> str:
         return self.options.fingerprint(self.rule_files.files)
 
     # -- grammar -----------------------------------------------------------------------------
 
     @property
-    def grammar_config(self) -> "GrammarConfig":
+    def grammar_config(self) -> GrammarConfig:
         with self._lock:
             if self._grammar_config is None:
                 from cleanup.grammar import GrammarConfig
@@ -77,7 +82,7 @@ class Resources:
             return self._grammar_config
 
     @property
-    def grammar_spec(self) -> "BackendSpec":
+    def grammar_spec(self) -> BackendSpec:
         from cleanup.grammar import GRAMMAR_BACKENDS
 
         return GRAMMAR_BACKENDS.get(self.options.grammar)
@@ -87,7 +92,7 @@ class Resources:
         """What identifies the backend's results in the cache, computed without building it."""
         return self.grammar_spec.cache_key(self.grammar_config, self.options.languagetool_url)
 
-    def backend(self) -> "Backend":
+    def backend(self) -> Backend:
         with self._lock:
             if self._backend is None:
                 self._backend = self.grammar_spec.build(self.grammar_config, self.options.languagetool_url)
@@ -96,7 +101,7 @@ class Resources:
     # -- caches ------------------------------------------------------------------------------
 
     @property
-    def cache(self) -> "ResultCache | None":
+    def cache(self) -> ResultCache | None:
         with self._lock:
             if not self._cache_opened:
                 self._cache_opened = True
@@ -107,7 +112,7 @@ class Resources:
             return self._cache
 
     @property
-    def lexicon(self) -> "Lexicon":
+    def lexicon(self) -> Lexicon:
         with self._lock:
             if self._lexicon is None:
                 from cleanup.lexicon import Lexicon

@@ -66,7 +66,11 @@ class Summary:
         }
 
     def table(self) -> str:
-        rows = [("articles", str(self.articles)), ("  reused from the last run", str(self.reused)), ("  errors", str(self.errors))]
+        rows = [
+            ("articles", str(self.articles)),
+            ("  reused from the last run", str(self.reused)),
+            ("  errors", str(self.errors)),
+        ]
         rows += [(f"verdict {v}", str(self.verdicts.get(v, 0))) for v in ("clean", "review", "reject")]
         rows += [(f"findings {s}", str(self.findings.get(s, 0))) for s in ("error", "warning", "info")]
         rows.append(("grammar calls / cache hits", f"{self.grammar_calls} / {self.grammar_cache_hits}"))

@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cleanup.model import Article  # noqa: E402
+from cleanup.model import Article
 from cleanup.options import Options
-from cleanup.pipeline import Pipeline  # noqa: E402
+from cleanup.pipeline import Pipeline
 
 WORD = re.compile(r"\w+")
 
@@ -62,8 +62,10 @@ def main() -> int:
                 mt_rules[key] += 1
                 mt_examples[key].append((path.name, repr(f["match"][:80])))
     pipe.close()
-    print(f"references: {ref_words} words, {sum(ref_warn.values())} warnings+errors = "
-          f"{1000 * sum(ref_warn.values()) / max(ref_words, 1):.2f} per 1000 words")
+    print(
+        f"references: {ref_words} words, {sum(ref_warn.values())} warnings+errors = "
+        f"{1000 * sum(ref_warn.values()) / max(ref_words, 1):.2f} per 1000 words"
+    )
     for rule, n in ref_warn.most_common():
         print(f"  {n:4d} {rule}")
         for name, match in ref_warn_examples[rule][:3]:

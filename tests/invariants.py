@@ -25,7 +25,7 @@ def assert_audit_trail(record: dict) -> None:
     """Edits replay to `text`; every finding's match is text[start:end]."""
     assert replay(record["original"], record["edits"]) == record["text"], record["id"]
     for f in record["findings"]:
-        assert record["text"][f["start"]:f["end"]] == f["match"], (record["id"], f)
+        assert record["text"][f["start"] : f["end"]] == f["match"], (record["id"], f)
     assert check_record(record) is None
 
 

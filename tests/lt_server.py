@@ -17,10 +17,38 @@ from urllib.parse import parse_qs
 
 CHECKS = [
     # (regex, rule id, category id, issue type, message, replacement builder)
-    (re.compile(r"\bteh\b"), "MORFOLOGIK_RULE_EN_US", "TYPOS", "misspelling", "Possible spelling mistake found.", lambda m: ["the"]),
-    (re.compile(r"\ba (?=[aeiou])", re.I), "EN_A_VS_AN", "MISC", "grammar", "Use “an” instead of “a” if the following word starts with a vowel sound.", lambda m: ["an "]),
-    (re.compile(r"\b(\w+) \1\b", re.I), "ENGLISH_WORD_REPEAT_RULE", "MISC", "duplication", "Possible typo: you repeated a word.", lambda m: [m.group(1)]),
-    (re.compile(r"\bShoigu\b|\bYonhap\b"), "MORFOLOGIK_RULE_EN_US", "TYPOS", "misspelling", "Possible spelling mistake found.", lambda m: ["Shogun"]),
+    (
+        re.compile(r"\bteh\b"),
+        "MORFOLOGIK_RULE_EN_US",
+        "TYPOS",
+        "misspelling",
+        "Possible spelling mistake found.",
+        lambda m: ["the"],
+    ),
+    (
+        re.compile(r"\ba (?=[aeiou])", re.I),
+        "EN_A_VS_AN",
+        "MISC",
+        "grammar",
+        "Use “an” instead of “a” if the following word starts with a vowel sound.",
+        lambda m: ["an "],
+    ),
+    (
+        re.compile(r"\b(\w+) \1\b", re.I),
+        "ENGLISH_WORD_REPEAT_RULE",
+        "MISC",
+        "duplication",
+        "Possible typo: you repeated a word.",
+        lambda m: [m.group(1)],
+    ),
+    (
+        re.compile(r"\bShoigu\b|\bYonhap\b"),
+        "MORFOLOGIK_RULE_EN_US",
+        "TYPOS",
+        "misspelling",
+        "Possible spelling mistake found.",
+        lambda m: ["Shogun"],
+    ),
     (re.compile(r"\bvery unique\b"), "EN_UNIQUE", "STYLE", "style", "“Unique” cannot be graded.", lambda m: ["unique"]),
 ]
 
@@ -45,11 +73,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         if self.path.startswith("/v2/languages"):
-            self._send([
-                {"name": "English (US)", "code": "en", "longCode": "en-US"},
-                {"name": "English (GB)", "code": "en", "longCode": "en-GB"},
-                {"name": "German", "code": "de", "longCode": "de-DE"},
-            ])
+            self._send(
+                [
+                    {"name": "English (US)", "code": "en", "longCode": "en-US"},
+                    {"name": "English (GB)", "code": "en", "longCode": "en-GB"},
+                    {"name": "German", "code": "de", "longCode": "de-DE"},
+                ]
+            )
         else:
             self._send({"error": "not found"}, 404)
 
@@ -69,25 +99,38 @@ class Handler(BaseHTTPRequestHandler):
             for m in pattern.finditer(text):
                 offset = utf16_len(text[: m.start()])
                 length_u16 = utf16_len(m.group())
-                matches.append({
-                    "message": message,
-                    "shortMessage": "",
-                    "replacements": [{"value": v} for v in repl(m)],
-                    "offset": offset,
-                    "length": length_u16,
-                    "context": {"text": text[max(0, m.start() - 20): m.end() + 20], "offset": min(20, m.start()), "length": length_u16},
-                    "sentence": text,
-                    "type": {"typeName": "Other"},
-                    "rule": {"id": rule_id, "description": message, "issueType": issue, "category": {"id": category, "name": category.title()}},
-                    "ignoreForIncompleteSentence": False,
-                    "contextForSureMatch": 0,
-                })
+                matches.append(
+                    {
+                        "message": message,
+                        "shortMessage": "",
+                        "replacements": [{"value": v} for v in repl(m)],
+                        "offset": offset,
+                        "length": length_u16,
+                        "context": {
+                            "text": text[max(0, m.start() - 20) : m.end() + 20],
+                            "offset": min(20, m.start()),
+                            "length": length_u16,
+                        },
+                        "sentence": text,
+                        "type": {"typeName": "Other"},
+                        "rule": {
+                            "id": rule_id,
+                            "description": message,
+                            "issueType": issue,
+                            "category": {"id": category, "name": category.title()},
+                        },
+                        "ignoreForIncompleteSentence": False,
+                        "contextForSureMatch": 0,
+                    }
+                )
         matches.sort(key=lambda x: x["offset"])
-        self._send({
-            "software": {"name": "LanguageTool", "version": "6.4", "apiVersion": 1},
-            "language": {"name": "English (US)", "code": "en-US"},
-            "matches": matches,
-        })
+        self._send(
+            {
+                "software": {"name": "LanguageTool", "version": "6.4", "apiVersion": 1},
+                "language": {"name": "English (US)", "code": "en-US"},
+                "matches": matches,
+            }
+        )
 
 
 class FakeLanguageTool:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import shutil
 
-import pytest
 from click.testing import CliRunner
+from conftest import SEEDS
 
 from cleanup.cli import main
-from conftest import SEEDS
 
 
 def check(*args, cwd=None):
@@ -57,7 +56,10 @@ def test_fix_on_jsonl_changes_only_text_fields(tmp_path):
     code, out = check("--fix", str(f), "--baseline", str(tmp_path / "b.json"))
     assert code == 1
     new = f.read_bytes().decode("utf-8").split("\r\n")
-    assert new[0] == '{"id": "a",  "score": 1.50, "text": "He tried to supply arms \\u2013 and failed.", "tags": ["x", "y"]}'
+    assert (
+        new[0]
+        == '{"id": "a",  "score": 1.50, "text": "He tried to supply arms \\u2013 and failed.", "tags": ["x", "y"]}'
+    )
     assert new[1] == lines[1].rstrip("\r\n")
     assert new[2] == '{"text": "Trade with China which grew.", "id": "c"}'
 
@@ -67,9 +69,9 @@ def test_jsonl_positions_point_into_the_raw_line(tmp_path):
     raw = '{"id": "a", "text": "\\u201cQuote\\u201d. Trade with Chinawhich grew."}\n'
     f.write_text(raw)
     code, out = check(str(f), "--baseline", str(tmp_path / "b.json"))
-    line = next(l for l in out.splitlines() if "fused-word" in l)
+    line = next(x for x in out.splitlines() if "fused-word" in x)
     col = int(line.split(":")[2])
-    assert raw[col - 1:].startswith("Chinawhich")
+    assert raw[col - 1 :].startswith("Chinawhich")
 
 
 def test_min_severity_formats_and_statistics(tmp_path):
@@ -113,7 +115,9 @@ def test_baseline_accepts_survives_edits_elsewhere_and_reports_stale(tmp_path):
 
 def test_markdown_inline_ignore(tmp_path):
     f = tmp_path / "a.md"
-    f.write_text("# Title\n\n<!-- cleanup: ignore dangling-fragment -->\nHe left yesterday. -east, towards the border.\n\nShe left today. -west, towards the sea.\n")
+    f.write_text(
+        "# Title\n\n<!-- cleanup: ignore dangling-fragment -->\nHe left yesterday. -east, towards the border.\n\nShe left today. -west, towards the sea.\n"
+    )
     code, out = check(str(f), "--baseline", str(tmp_path / "b.json"))
     assert ":4:" not in out and ":6:" in out
 
@@ -123,6 +127,8 @@ def test_unreadable_file_is_an_error_and_others_are_checked(tmp_path):
     good.write_text("He tried to to supply arms.\n")
     bad = tmp_path / "b.txt"
     bad.write_bytes(b"\x00\x01binary")
-    r = CliRunner().invoke(main, ["check", "--grammar", "none", str(bad), str(good), "--baseline", str(tmp_path / "x.json")])
+    r = CliRunner().invoke(
+        main, ["check", "--grammar", "none", str(bad), str(good), "--baseline", str(tmp_path / "x.json")]
+    )
     assert r.exit_code == 2
     assert "b.txt" in r.stderr and "doubled-function-word" in r.stdout

@@ -9,25 +9,30 @@ import os
 
 import pytest
 from click.testing import CliRunner
+from conftest import SEEDS, read_jsonl
+from invariants import assert_all_invariants
+from lt_server import FakeLanguageTool
 
 from cleanup.cli import main
 from cleanup.model import Article
 from cleanup.options import Options
 from cleanup.pipeline import Pipeline
-from conftest import SEEDS, read_jsonl
-from invariants import assert_all_invariants
-from lt_server import FakeLanguageTool
 
 
 def seed_records(pipeline):
-    return [pipeline.clean(Article(id=p.stem, source=str(p), text=p.read_text(encoding="utf-8"))).to_dict() for p in sorted(SEEDS.glob("*.txt"))]
+    return [
+        pipeline.clean(Article(id=p.stem, source=str(p), text=p.read_text(encoding="utf-8"))).to_dict()
+        for p in sorted(SEEDS.glob("*.txt"))
+    ]
 
 
 # ------------------------------------------------------------------ Harper, real
 
 
 def test_harper_finds_real_errors_in_our_own_sample(pipeline_harper):
-    rec = pipeline_harper.clean(Article(id="s", source="s", text="This is an test of the linter. He go to school every days.")).to_dict()
+    rec = pipeline_harper.clean(
+        Article(id="s", source="s", text="This is an test of the linter. He go to school every days.")
+    ).to_dict()
     rules = {f["rule"] for f in rec["findings"]}
     assert any(r.startswith("harper:") for r in rules), rec["findings"]
     assert all(f["stage"] == "grammar" for f in rec["findings"] if f["rule"].startswith("harper:"))
@@ -36,7 +41,23 @@ def test_harper_finds_real_errors_in_our_own_sample(pipeline_harper):
 
 
 def test_harper_on_seeds_no_name_spelling_and_no_for_for(pipeline_harper):
-    names_in_seeds = {"Shoigu", "Yonhap", "Peskov", "Jong", "Kookmin", "Pyongyang", "Vladivostok", "Lankov", "Kirby", "Sun", "nam", "un", "Ewha", "Easley", "KCNA"}
+    names_in_seeds = {
+        "Shoigu",
+        "Yonhap",
+        "Peskov",
+        "Jong",
+        "Kookmin",
+        "Pyongyang",
+        "Vladivostok",
+        "Lankov",
+        "Kirby",
+        "Sun",
+        "nam",
+        "un",
+        "Ewha",
+        "Easley",
+        "KCNA",
+    }
     for rec in seed_records(pipeline_harper):
         for f in rec["findings"]:
             if f["rule"] == "harper:SpellCheck":
@@ -57,8 +78,10 @@ def test_grammar_findings_do_not_repeat_artifact_findings(pipeline_harper):
 
 def test_domain_names_are_not_sentence_ends(pipeline_harper):
     # from the dev corpus (WMT23 ru-en): Harper reads `Lenta.ru` as a sentence end before `ru`
-    text = ("The men left the country after that.\nLenta.ru reports this, citing the court's press service. "
-            "hearings will be shown on matchtv.ru tonight.")
+    text = (
+        "The men left the country after that.\nLenta.ru reports this, citing the court's press service. "
+        "hearings will be shown on matchtv.ru tonight."
+    )
     rec = pipeline_harper.clean(Article(id="d", source="d", text=text)).to_dict()
     caps = [f["match"] for f in rec["findings"] if f["rule"] == "harper:SentenceCapitalization"]
     assert "ru" not in caps, rec["findings"]
@@ -74,7 +97,7 @@ def test_a_harper_panic_leaves_one_paragraph_unchecked_not_a_dead_batch(pipeline
     try:
         harper.Linter().lint(shouting, language=harper.Language.PLAINTEXT)
         panics = False
-    except BaseException:  # noqa: BLE001
+    except BaseException:
         panics = True
     text = f"This is an test of the linter.\n\n{shouting}\n\nHe go to school every days."
     rec = pipeline_harper.clean(Article(id="p", source="p", text=text)).to_dict()
@@ -89,7 +112,9 @@ def test_a_harper_panic_leaves_one_paragraph_unchecked_not_a_dead_batch(pipeline
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text(text)
     (tmp_path / "in" / "b.txt").write_text("Another article.\n")
-    r = CliRunner().invoke(main, ["run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "-j", "1", "--no-cache", "--no-report"])
+    r = CliRunner().invoke(
+        main, ["run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "-j", "1", "--no-cache", "--no-report"]
+    )
     assert r.exit_code in (0, 1), r.output
     assert len(read_jsonl(tmp_path / "out" / "cleaned.jsonl")) == 2
 
@@ -116,7 +141,21 @@ def test_second_run_makes_no_grammar_call(tmp_path):
     cache = tmp_path / "cache"
     runs = []
     for out in ("o1", "o2"):
-        r = CliRunner().invoke(main, ["run", str(SEEDS), "--out", str(tmp_path / out), "--cache-dir", str(cache), "-j", "1", "--no-report", "--no-incremental"])
+        r = CliRunner().invoke(
+            main,
+            [
+                "run",
+                str(SEEDS),
+                "--out",
+                str(tmp_path / out),
+                "--cache-dir",
+                str(cache),
+                "-j",
+                "1",
+                "--no-report",
+                "--no-incremental",
+            ],
+        )
         assert r.exit_code == 1, r.output
         runs.append(json.loads((tmp_path / out / "summary.json").read_text())["grammar"])
     assert runs[0]["calls"] > 0 and runs[0]["cache_hits"] == 0
@@ -168,25 +207,57 @@ def test_languagetool_cli_on_seeds_and_name_suppression(tmp_path):
     shutil.copytree(SEEDS, folder)
     (folder / "extra.txt").write_text("Officials 🇰🇵 said teh plan for Pyongyang was a offer.\n", encoding="utf-8")
     with FakeLanguageTool() as lt:
-        r = CliRunner().invoke(main, ["run", str(folder), "--out", str(tmp_path / "o"), "--grammar", "languagetool", "--languagetool-url", lt.url, "-j", "1", "--no-report", "--cache-dir", str(tmp_path / "c")])
+        r = CliRunner().invoke(
+            main,
+            [
+                "run",
+                str(folder),
+                "--out",
+                str(tmp_path / "o"),
+                "--grammar",
+                "languagetool",
+                "--languagetool-url",
+                lt.url,
+                "-j",
+                "1",
+                "--no-report",
+                "--cache-dir",
+                str(tmp_path / "c"),
+            ],
+        )
         assert r.exit_code == 1, r.output
         assert any("Shoigu" in req["text"] for req in lt.requests)  # the server did flag the name...
     records = read_jsonl(tmp_path / "o" / "cleaned.jsonl")
     for rec in records:
         for f in rec["findings"]:
-            assert rec["text"][f["start"]:f["end"]] == f["match"]
+            assert rec["text"][f["start"] : f["end"]] == f["match"]
             assert f["match"] not in ("Shoigu", "Yonhap")  # ...but names are not misspellings
             assert f["match"] != "for for"  # grammatical doubling
     extra = next(r for r in records if r["id"] == "extra")
     assert {(f["rule"], f["match"]) for f in extra["findings"]} >= {
-        ("languagetool:MORFOLOGIK_RULE_EN_US", "teh"), ("languagetool:EN_A_VS_AN", "a "),
+        ("languagetool:MORFOLOGIK_RULE_EN_US", "teh"),
+        ("languagetool:EN_A_VS_AN", "a "),
     }
 
 
 def test_unreachable_languagetool_fails_with_one_clear_error(tmp_path):
     art = tmp_path / "a.txt"
     art.write_text("Some text.")
-    r = CliRunner().invoke(main, ["run", str(art), "--out", str(tmp_path / "o"), "--grammar", "languagetool", "--languagetool-url", "http://127.0.0.1:9", "-j", "1"])
+    r = CliRunner().invoke(
+        main,
+        [
+            "run",
+            str(art),
+            "--out",
+            str(tmp_path / "o"),
+            "--grammar",
+            "languagetool",
+            "--languagetool-url",
+            "http://127.0.0.1:9",
+            "-j",
+            "1",
+        ],
+    )
     assert r.exit_code == 2
     assert "HTTPServer --port 8081" in r.output and "--grammar harper" in r.output
     assert r.output.count("error:") == 1
@@ -212,7 +283,9 @@ def test_languagetool_client_is_shared_across_articles(tmp_path, monkeypatch):
     assert made == [lt.url]  # one client for the run, never the public API
 
 
-@pytest.mark.skipif(not os.environ.get("LANGUAGETOOL_URL"), reason="set LANGUAGETOOL_URL to a real LanguageTool server to run this")
+@pytest.mark.skipif(
+    not os.environ.get("LANGUAGETOOL_URL"), reason="set LANGUAGETOOL_URL to a real LanguageTool server to run this"
+)
 def test_real_languagetool_server(tmp_path):
     p = Pipeline(Options(grammar="languagetool", languagetool_url=os.environ["LANGUAGETOOL_URL"], use_cache=False))
     rec = p.clean(Article(id="a", source="a", text="Officials 🇰🇵 said it was a offer and teh plan.")).to_dict()
@@ -220,5 +293,5 @@ def test_real_languagetool_server(tmp_path):
     rules = {f["rule"] for f in rec["findings"]}
     assert any(r.startswith("languagetool:") for r in rules)
     for f in rec["findings"]:
-        assert rec["text"][f["start"]:f["end"]] == f["match"]
+        assert rec["text"][f["start"] : f["end"]] == f["match"]
     assert any(f["match"] == "teh" for f in rec["findings"])

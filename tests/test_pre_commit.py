@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SEEDS
 
 pytestmark = pytest.mark.slow
@@ -71,7 +70,13 @@ def test_commit_refused_fixed_then_accepted(newsroom):
     out = second.stdout + second.stderr
     assert second.returncode != 0, out  # unsafe findings remain: the editor must look
     assert "dangling-fragment" in out and "[*]" not in out
-    accept = subprocess.run([sys.executable, "-m", "cleanup", "check", "--accept", "articles/002.txt"], cwd=repo, env=env, capture_output=True, text=True)
+    accept = subprocess.run(
+        [sys.executable, "-m", "cleanup", "check", "--accept", "articles/002.txt"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert accept.returncode == 0, accept.stdout + accept.stderr
     git(repo, "add", ".cleanup-baseline.json")
     third = commit(repo, env, "add article")

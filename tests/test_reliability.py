@@ -12,12 +12,11 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
-
-from cleanup.cli import main
 from conftest import ROOT, SEEDS, read_jsonl
 from invariants import assert_audit_trail, assert_contract
+
+from cleanup.cli import main
 
 GOOD = "The president arrived in the capital on Monday for talks with the government about the budget.\n"
 
@@ -34,7 +33,10 @@ def build_hostile_folder(folder: Path) -> dict[str, int]:
         "empty.txt": b"",
         "blank.md": b"  \n\t\n   \n",
         "huge.txt": (GOOD * 3000).encode(),
-        "controls.txt": ("Officials\x07 said\x1b[31m the \x00" * 0 + "Officials\x07 said\x1b[0m the talks\u200b went on.\r\nMixed\rendings\n").encode(),
+        "controls.txt": (
+            "Officials\x07 said\x1b[31m the \x00" * 0
+            + "Officials\x07 said\x1b[0m the talks\u200b went on.\r\nMixed\rendings\n"
+        ).encode(),
         "mixed-scripts.md": "The talks in Москва ended. 東京 and 🇰🇵 followed, e\u0301 and ﬁ.\n".encode(),
         "nested/deep/article.txt": GOOD.encode(),
     }
@@ -61,7 +63,9 @@ def build_hostile_folder(folder: Path) -> dict[str, int]:
 def test_hostile_folder(tmp_path):
     expected = build_hostile_folder(tmp_path / "in")
     out = tmp_path / "out"
-    r = CliRunner().invoke(main, ["run", str(tmp_path / "in"), "--out", str(out), "--grammar", "none", "-j", "1", "--max-bytes", "100000"])
+    r = CliRunner().invoke(
+        main, ["run", str(tmp_path / "in"), "--out", str(out), "--grammar", "none", "-j", "1", "--max-bytes", "100000"]
+    )
     assert r.exit_code == 1, r.output  # findings and errors, not a traceback
     assert "Traceback" not in r.output
     records = read_jsonl(out / "cleaned.jsonl")
@@ -75,7 +79,10 @@ def test_hostile_folder(tmp_path):
     assert "binary" in errors["binary"] and "binary.txt" in errors["binary"]
     assert "over the limit" in errors["huge"]
     feed = str(tmp_path / "in" / "feed.jsonl")
-    assert errors["feed:2"] == f"{feed}:2: malformed JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"
+    assert (
+        errors["feed:2"]
+        == f"{feed}:2: malformed JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"
+    )
     assert errors["j3"] == f"{feed}:3: no `text` field"
     assert errors["j4"] == f"{feed}:4: `text` must be a string, got int"
     assert [r["error"] for r in records if r["id"] == "j1" and "error" in r] == [f"{feed}:5: duplicate id 'j1'"]
@@ -101,7 +108,6 @@ def test_hostile_folder(tmp_path):
 
 
 def test_large_article_is_processed_in_bounded_time_and_memory(tmp_path):
-    import resource
     import tracemalloc
 
     from cleanup.model import Article
@@ -132,7 +138,9 @@ def test_outputs_are_atomic_kill_and_resume(tmp_path):
     # a previous, complete run's output that the interrupted run must not damage
     subprocess.run(cmd + [str(SEEDS)], env=env, capture_output=True, check=False)
     previous = (out / "cleaned.jsonl").read_bytes()
-    proc = subprocess.Popen(cmd + ["--no-incremental", str(corpus)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        cmd + ["--no-incremental", str(corpus)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     partial = out / "cleaned.jsonl.partial"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -160,7 +168,9 @@ def test_default_pipeline_uses_no_network(tmp_path, monkeypatch):
 
     def guarded_connect(self, address):
         host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and not (host.startswith("127.") or host in ("::1", "localhost") or self.family == socket.AF_UNIX):
+        if isinstance(host, str) and not (
+            host.startswith("127.") or host in ("::1", "localhost") or self.family == socket.AF_UNIX
+        ):
             attempts.append(address)
             raise OSError(f"network blocked by the test: {address}")
         return real_connect(self, address)
@@ -174,7 +184,9 @@ def test_default_pipeline_uses_no_network(tmp_path, monkeypatch):
     real_getaddrinfo = socket.getaddrinfo
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
     monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
-    r = CliRunner().invoke(main, ["run", str(SEEDS), "--out", str(tmp_path / "o"), "-j", "1", "--cache-dir", str(tmp_path / "c")])
+    r = CliRunner().invoke(
+        main, ["run", str(SEEDS), "--out", str(tmp_path / "o"), "-j", "1", "--cache-dir", str(tmp_path / "c")]
+    )
     assert r.exit_code == 1, r.output
     assert len(read_jsonl(tmp_path / "o" / "cleaned.jsonl")) == 5
     assert attempts == []

@@ -8,13 +8,21 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from cleanup.cli import main
 from conftest import ROOT, SEEDS
 
+from cleanup.cli import main
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -77,8 +85,12 @@ def test_seed_report_lists_articles_and_marks_the_insertion(browser, tmp_path):
 def test_hostile_article_is_shown_as_text_and_never_runs(browser, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
-    evil = 'Breaking: <script>window.__pwned = 1</script> and "><img src=x onerror="window.__pwned=2"> </script><!-- end'
-    (folder / "evil.jsonl").write_text(json.dumps({"id": "</script><script>window.__pwned=3</script>", "text": evil + " to to go."}) + "\n")
+    evil = (
+        'Breaking: <script>window.__pwned = 1</script> and "><img src=x onerror="window.__pwned=2"> </script><!-- end'
+    )
+    (folder / "evil.jsonl").write_text(
+        json.dumps({"id": "</script><script>window.__pwned=3</script>", "text": evil + " to to go."}) + "\n"
+    )
     report = run_to(tmp_path / "out", [str(folder)])
     page, errors, requests = open_page(browser, report)
     page.locator("#index tbody tr").first.click()

@@ -42,20 +42,28 @@ def test_broken_regex_names_file_and_field(tmp_path):
 
 
 def test_missing_field_names_file_and_field(tmp_path):
-    d = write(tmp_path / "r", "mine.yaml", GOOD.format(id="nomsg", pattern="x").replace("    message: test message\n", ""))
+    d = write(
+        tmp_path / "r", "mine.yaml", GOOD.format(id="nomsg", pattern="x").replace("    message: test message\n", "")
+    )
     with pytest.raises(RuleError) as exc:
         load_rules([d])
     assert "mine.yaml" in str(exc.value) and "`message`" in str(exc.value)
 
 
 def test_bad_enum_and_unknown_detector(tmp_path):
-    d = write(tmp_path / "r", "a.yaml", GOOD.format(id="sev", pattern="x").replace("severity: warning", "severity: fatal"))
+    d = write(
+        tmp_path / "r", "a.yaml", GOOD.format(id="sev", pattern="x").replace("severity: warning", "severity: fatal")
+    )
     with pytest.raises(RuleError, match="a.yaml.*severity"):
         load_rules([d])
-    d2 = write(tmp_path / "r2", "b.yaml", """
+    d2 = write(
+        tmp_path / "r2",
+        "b.yaml",
+        """
         rules:
           - {id: det, name: n, category: c, severity: info, fix: none, kind: detector, detector: nope, message: m}
-    """)
+    """,
+    )
     with pytest.raises(RuleError, match="b.yaml.*detector.*nope"):
         load_rules([d2])
 
@@ -67,7 +75,10 @@ def test_yaml_is_loaded_safely(tmp_path):
 
 
 def test_user_rule_with_same_id_overrides_builtin(tmp_path):
-    d = write(tmp_path / "r", "override.yaml", """
+    d = write(
+        tmp_path / "r",
+        "override.yaml",
+        """
         rules:
           - id: byline-single-name
             name: My byline rule
@@ -79,7 +90,8 @@ def test_user_rule_with_same_id_overrides_builtin(tmp_path):
             ignore_case: false
             phrases: ["^By [A-Z][a-z]+$"]
             message: mine
-    """)
+    """,
+    )
     rs = load_rules([d])
     rule = rs.get("byline-single-name")
     assert rule.name == "My byline rule" and rule.severity == "warning"
@@ -89,10 +101,20 @@ def test_user_rule_with_same_id_overrides_builtin(tmp_path):
 def test_select_and_ignore_by_id_and_category():
     text = "He flew to to Paris.\nBy John"
     all_rules = Pipeline(Options(grammar="none")).clean(Article(id="a", source="a", text=text)).to_dict()
-    assert {"doubled-function-word", "byline-single-name"} <= {x["rule"] for x in all_rules["edits"] + all_rules["findings"]}
-    only = Pipeline(Options(grammar="none", select=["repetition"])).clean(Article(id="a", source="a", text=text)).to_dict()
-    assert {x["rule"] for x in only["edits"] + only["findings"] if x["stage"] == "artifacts"} == {"doubled-function-word"}
-    ignored = Pipeline(Options(grammar="none", ignore=["byline-single-name"])).clean(Article(id="a", source="a", text=text)).to_dict()
+    assert {"doubled-function-word", "byline-single-name"} <= {
+        x["rule"] for x in all_rules["edits"] + all_rules["findings"]
+    }
+    only = (
+        Pipeline(Options(grammar="none", select=["repetition"])).clean(Article(id="a", source="a", text=text)).to_dict()
+    )
+    assert {x["rule"] for x in only["edits"] + only["findings"] if x["stage"] == "artifacts"} == {
+        "doubled-function-word"
+    }
+    ignored = (
+        Pipeline(Options(grammar="none", ignore=["byline-single-name"]))
+        .clean(Article(id="a", source="a", text=text))
+        .to_dict()
+    )
     assert "byline-single-name" not in {x["rule"] for x in ignored["findings"]}
 
 
@@ -117,7 +139,9 @@ def test_broken_user_rule_folder_is_a_usage_error(tmp_path):
     d = write(tmp_path / "r", "mine.yaml", GOOD.format(id="broken", pattern="(unclosed"))
     art = tmp_path / "a.txt"
     art.write_text("Text.")
-    r = CliRunner().invoke(main, ["run", str(art), "--rules", str(d), "--out", str(tmp_path / "o"), "--grammar", "none"])
+    r = CliRunner().invoke(
+        main, ["run", str(art), "--rules", str(d), "--out", str(tmp_path / "o"), "--grammar", "none"]
+    )
     assert r.exit_code == 2 and "mine.yaml" in r.output
 
 
@@ -125,7 +149,10 @@ def test_several_regex_phrases_match_as_one_alternation(tmp_path):
     # the engine runs a rule's regexes one by one (faster in `regex`); the hits must be what
     # their alternation would give: leftmost first, the earlier phrase where two start
     # together, never two overlapping hits
-    d = write(tmp_path / "r", "alt.yaml", """
+    d = write(
+        tmp_path / "r",
+        "alt.yaml",
+        """
         rules:
           - id: alt
             name: Alternation
@@ -137,7 +164,8 @@ def test_several_regex_phrases_match_as_one_alternation(tmp_path):
             ignore_case: false
             phrases: ["big red", "red ball", "big"]
             message: test
-    """)
+    """,
+    )
     rule_set = load_rules([d])
     rule = rule_set.get("alt")
     hits = rule.find("a big red ball and a red ball and a big dog", Context(rule_set.names))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from invariants import assert_all_invariants
 
 from cleanup.model import Article
-from invariants import assert_all_invariants
 
 
 def clean(p, text):
@@ -16,32 +16,41 @@ def rules_of(rec):
     return {f["rule"] for f in rec["findings"]} | {e["rule"] for e in rec["edits"]}
 
 
-@pytest.mark.parametrize("text,fixed", [
-    ("Officials in Moscowthat spoke to reporters declined to comment.", "Moscow that"),
-    ("The delegation travelled to Berlinwhere talks were held on Monday.", "Berlin where"),
-    ("Exports to Japanwhich rose sharply were discussed.", "Japan which"),
-])
+@pytest.mark.parametrize(
+    "text,fixed",
+    [
+        ("Officials in Moscowthat spoke to reporters declined to comment.", "Moscow that"),
+        ("The delegation travelled to Berlinwhere talks were held on Monday.", "Berlin where"),
+        ("Exports to Japanwhich rose sharply were discussed.", "Japan which"),
+    ],
+)
 def test_fused_words_in_new_forms(pipeline_none, text, fixed):
     rec = clean(pipeline_none, text)
     assert fixed in rec["text"], rec["edits"]
     assert_all_invariants(pipeline_none, rec)
 
 
-@pytest.mark.parametrize("text", [
-    "The talks went nowhere; elsewhere, markets rose and the submarine fleet sailed.",
-    "The oversaturated market and the undercover officers were discussed in Wasungen.",
-    "Theodor Herwig and Hisham Forster met Shoigu, Peskov and Yonhap editors in Pyongyang.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The talks went nowhere; elsewhere, markets rose and the submarine fleet sailed.",
+        "The oversaturated market and the undercover officers were discussed in Wasungen.",
+        "Theodor Herwig and Hisham Forster met Shoigu, Peskov and Yonhap editors in Pyongyang.",
+    ],
+)
 def test_real_compounds_and_names_pass(pipeline_none, text):
     rec = clean(pipeline_none, text)
     assert rec["text"] == text and not rec["findings"], rec["findings"]
 
 
-@pytest.mark.parametrize("leak", [
-    "As an AI language model, I cannot translate this paragraph.",
-    "I'm sorry, but I can't rephrase this text.",
-    "I can’t paraphrase this content.",
-])
+@pytest.mark.parametrize(
+    "leak",
+    [
+        "As an AI language model, I cannot translate this paragraph.",
+        "I'm sorry, but I can't rephrase this text.",
+        "I can’t paraphrase this content.",
+    ],
+)
 def test_refusals_in_new_forms_are_removed_and_block(pipeline_none, leak):
     text = f"The minister arrived in Seoul on Monday.\n\n{leak}\n\nThe talks lasted two hours."
     rec = clean(pipeline_none, text)
@@ -64,19 +73,31 @@ def test_refusal_inside_a_sentence_is_only_flagged(pipeline_none):
     assert any(f["rule"] == "refusal-leak" for f in rec["findings"])
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("He flew to to Paris on Monday.", "He flew to Paris on Monday."),
-    ("The report of of the commission was published.", "The report of the commission was published."),
-    ("The army said it it would withdraw.", "The army said it would withdraw."),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("He flew to to Paris on Monday.", "He flew to Paris on Monday."),
+        ("The report of of the commission was published.", "The report of the commission was published."),
+        ("The army said it it would withdraw.", "The army said it would withdraw."),
+    ],
+)
 def test_doubled_function_words_in_new_forms(pipeline_none, text, expected):
     assert clean(pipeline_none, text)["text"] == expected
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("The government did not want Germany to deliver tanks to Ukraine nicht.", "The government did not want Germany to deliver tanks to Ukraine."),
-    ("Paris never intended to sign the agreement with Berlin not.", "Paris never intended to sign the agreement with Berlin."),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "The government did not want Germany to deliver tanks to Ukraine nicht.",
+            "The government did not want Germany to deliver tanks to Ukraine.",
+        ),
+        (
+            "Paris never intended to sign the agreement with Berlin not.",
+            "Paris never intended to sign the agreement with Berlin.",
+        ),
+    ],
+)
 def test_doubled_negation_in_new_forms(pipeline_none, text, expected):
     assert clean(pipeline_none, text)["text"] == expected
 
@@ -89,7 +110,9 @@ def test_other_sentence_final_not_is_only_flagged(pipeline_none):
 
 
 def test_doubled_reporting_verb_new_form(pipeline_none):
-    rec = clean(pipeline_none, "“We will win,” said Maria Zakharova, spokeswoman for the Russian Foreign Ministry said.")
+    rec = clean(
+        pipeline_none, "“We will win,” said Maria Zakharova, spokeswoman for the Russian Foreign Ministry said."
+    )
     assert "doubled-reporting-verb" in rules_of(rec)
 
 
@@ -99,11 +122,14 @@ def test_split_name_new_form(pipeline_none):
     assert f["suggestions"] == ["Kim Yo-jong said"]
 
 
-@pytest.mark.parametrize("text", [
-    "The minister said the plan was очень хорошо and would go ahead.",
-    "Officials in 東京 said the summit would take place.",
-    "The statement, שלום לכולם, was read aloud.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The minister said the plan was очень хорошо and would go ahead.",
+        "Officials in 東京 said the summit would take place.",
+        "The statement, שלום לכולם, was read aloud.",
+    ],
+)
 def test_source_script_leftovers(pipeline_none, text):
     assert "foreign-script" in rules_of(clean(pipeline_none, text))
 

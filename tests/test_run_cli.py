@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from cleanup.cli import main
 from conftest import ROOT, SEEDS, read_jsonl
 from invariants import assert_all_invariants
+
+from cleanup.cli import main
 
 SEED_IDS = sorted(p.stem for p in SEEDS.glob("*.txt"))
 
@@ -77,7 +76,13 @@ def test_verify_catches_a_finding_that_points_elsewhere(seeds_out, tmp_path):
 def test_jsonl_input_carries_other_fields_and_stdin(tmp_path, pipeline_none):
     src = tmp_path / "feed.jsonl"
     rows = [
-        {"id": "a1", "text": "Trade with Chinawhich grew fast in the last decade, officials said on Monday.", "title": "T", "feed": "wire", "n": 3},
+        {
+            "id": "a1",
+            "text": "Trade with Chinawhich grew fast in the last decade, officials said on Monday.",
+            "title": "T",
+            "feed": "wire",
+            "n": 3,
+        },
         {"id": "a2", "text": "The president arrived in the capital on Monday for talks with the government."},
     ]
     src.write_text("".join(json.dumps(r) + "\n" for r in rows))
@@ -92,7 +97,10 @@ def test_jsonl_input_carries_other_fields_and_stdin(tmp_path, pipeline_none):
         assert_all_invariants(pipeline_none, r)
     # the same file on stdin
     out2 = tmp_path / "out2"
-    result = CliRunner().invoke(main, ["run", "-", "--out", str(out2), "--grammar", "none", "-j", "1", "--no-report"], input=src.read_text())
+    result = CliRunner().invoke(
+        main, ["run", "-", "--out", str(out2), "--grammar", "none", "-j", "1", "--no-report"], input=src.read_text()
+    )
+    assert result.exit_code in (0, 1), result.output
     assert [r["text"] for r in read_jsonl(out2 / "cleaned.jsonl")] == [r["text"] for r in records]
 
 
@@ -100,7 +108,9 @@ def test_exit_codes(tmp_path):
     clean = tmp_path / "in" / "clean.txt"
     clean.parent.mkdir()
     clean.write_text("The president arrived in the capital on Monday for talks with the government.\n")
-    code, output = run_cli("run", str(clean.parent), "--out", str(tmp_path / "o"), "--grammar", "none", "-j", "1", "--no-report")
+    code, output = run_cli(
+        "run", str(clean.parent), "--out", str(tmp_path / "o"), "--grammar", "none", "-j", "1", "--no-report"
+    )
     assert code == 0, output
     code, output = run_cli("run", str(tmp_path / "missing"), "--out", str(tmp_path / "o"), "--grammar", "none")
     assert code == 2 and "no such file" in output
@@ -126,7 +136,12 @@ def test_console_script_and_module_entry_point(tmp_path):
     exe = Path(sys.executable).with_name("cleanup")
     for cmd in ([str(exe)], [sys.executable, "-m", "cleanup"]):
         out = tmp_path / cmd[-1].replace("/", "_")
-        proc = subprocess.run(cmd + ["run", str(SEEDS), "--out", str(out), "--grammar", "none", "--no-report"], capture_output=True, text=True, cwd=ROOT)
+        proc = subprocess.run(
+            cmd + ["run", str(SEEDS), "--out", str(out), "--grammar", "none", "--no-report"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
         assert proc.returncode == 1, proc.stderr
         assert len(read_jsonl(out / "cleaned.jsonl")) == 5
         proc = subprocess.run(cmd + ["verify", str(out / "cleaned.jsonl")], capture_output=True, text=True)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from cleanup.model import Article
 from conftest import SEEDS
 from invariants import assert_all_invariants
+
+from cleanup.model import Article
 
 
 def seed(name: str) -> str:
@@ -15,7 +15,10 @@ def seed(name: str) -> str:
 
 @pytest.fixture(scope="module")
 def records(pipeline_none):
-    return {p.stem[:3]: pipeline_none.clean(Article(id=p.stem, source=str(p), text=p.read_text(encoding="utf-8"))).to_dict() for p in sorted(SEEDS.glob("*.txt"))}
+    return {
+        p.stem[:3]: pipeline_none.clean(Article(id=p.stem, source=str(p), text=p.read_text(encoding="utf-8"))).to_dict()
+        for p in sorted(SEEDS.glob("*.txt"))
+    }
 
 
 def findings(rec, rule):
@@ -37,7 +40,7 @@ def test_000_split_name_is_flagged_with_the_full_name_suggested(records):
     assert f["suggestions"] == ["Kim Jong-un wrote"]
     # applying the suggestion gives the sentence the catalogue asks for
     text = records["000"]["text"]
-    fixed = text[: f["start"]] + f["suggestions"][0] + text[f["end"]:]
+    fixed = text[: f["start"]] + f["suggestions"][0] + text[f["end"] :]
     assert "Kim Jong-un wrote to Putin" in fixed
     assert "Kim Jong-wrote" in text  # unsafe: not applied by default
 
@@ -108,8 +111,10 @@ def test_004_doubled_reporting_verb_flagged_with_unsafe_fix(records, pipeline_no
     unsafe = Pipeline(Options(grammar="none", fix_mode="unsafe"))
     text = seed("004_03cc3ad2c2cfddc3.txt")
     out = unsafe.clean(Article(id="004", source="s", text=text)).to_dict()
-    assert "said Matthew Miller, spokesman for the US State Department.”" in out["text"] or \
-        "spokesman for the US State Department." in out["text"]
+    assert (
+        "said Matthew Miller, spokesman for the US State Department.”" in out["text"]
+        or "spokesman for the US State Department." in out["text"]
+    )
     assert "State Department said." not in out["text"]
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from cleanup.model import Article
 from conftest import SEEDS
 from invariants import assert_all_invariants
+
+from cleanup.model import Article
 
 
 def clean(pipeline, text: str) -> dict:
@@ -38,7 +39,13 @@ def test_house_style_keeps_curly_quotes_and_dashes(pipeline_none):
 def test_whitespace_normalisation(pipeline_none):
     rec = clean(pipeline_none, "\n\nThe\u00a0talks  went on.  \r\nThey ended.\u200b\n\n\n")
     assert rec["text"] == "The talks went on.\nThey ended.\n"
-    assert {e["rule"] for e in rec["edits"]} >= {"nbsp", "repeated-spaces", "trailing-space", "line-endings", "invisible-chars"}
+    assert {e["rule"] for e in rec["edits"]} >= {
+        "nbsp",
+        "repeated-spaces",
+        "trailing-space",
+        "line-endings",
+        "invisible-chars",
+    }
     assert_all_invariants(pipeline_none, rec)
 
 
@@ -69,7 +76,16 @@ def test_pasted_italian_and_german_paragraphs_are_flagged(pipeline_none):
 
 
 def test_wrong_language_article_is_rejected(pipeline_none):
-    rec = clean(pipeline_none, "\n".join([GERMAN, "Der Kanzler sagte am Montag, dass die Gespräche weitergehen würden.", "Die Opposition kritisierte den Plan scharf und forderte Neuwahlen."]))
+    rec = clean(
+        pipeline_none,
+        "\n".join(
+            [
+                GERMAN,
+                "Der Kanzler sagte am Montag, dass die Gespräche weitergehen würden.",
+                "Die Opposition kritisierte den Plan scharf und forderte Neuwahlen.",
+            ]
+        ),
+    )
     assert rec["verdict"] == "reject"
     assert rec["language"]["code"] == "de"
     assert any(f["rule"] == "wrong-language" and f["severity"] == "error" for f in rec["findings"])

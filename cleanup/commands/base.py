@@ -13,6 +13,7 @@ import click
 
 from cleanup import __version__
 from cleanup.grammar import GRAMMAR_BACKENDS
+from cleanup.model import FixMode
 from cleanup.options import DEFAULT_MAX_BYTES, Options
 
 
@@ -24,16 +25,48 @@ def pipeline_options(f):
     """Options shared by `run`, `check` and `diff`: what the pipeline does to an article."""
     decorators = [
         click.option("--target-lang", default="en", show_default=True, help="Language the articles must be in."),
-        click.option("--grammar", type=click.Choice(GRAMMAR_BACKENDS.names()), default="harper", show_default=True, help="Grammar backend."),
-        click.option("--languagetool-url", envvar="LANGUAGETOOL_URL", default=None, help="A LanguageTool server (also LANGUAGETOOL_URL)."),
-        click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False), help="An extra rule folder (repeatable); same id overrides."),
-        click.option("--select", multiple=True, help="Only these rule ids or categories (comma-separated, repeatable)."),
-        click.option("--ignore", multiple=True, help="Skip these rule ids or categories (comma-separated, repeatable)."),
+        click.option(
+            "--grammar",
+            type=click.Choice(GRAMMAR_BACKENDS.names()),
+            default="harper",
+            show_default=True,
+            help="Grammar backend.",
+        ),
+        click.option(
+            "--languagetool-url",
+            envvar="LANGUAGETOOL_URL",
+            default=None,
+            help="A LanguageTool server (also LANGUAGETOOL_URL).",
+        ),
+        click.option(
+            "--rules",
+            "rule_dirs",
+            multiple=True,
+            type=click.Path(file_okay=False),
+            help="An extra rule folder (repeatable); same id overrides.",
+        ),
+        click.option(
+            "--select", multiple=True, help="Only these rule ids or categories (comma-separated, repeatable)."
+        ),
+        click.option(
+            "--ignore", multiple=True, help="Skip these rule ids or categories (comma-separated, repeatable)."
+        ),
         click.option("--unsafe-fixes", is_flag=True, help="Also apply unsafe fixes (and allow-listed grammar fixes)."),
         click.option("--no-fix", is_flag=True, help="Only report; apply no artifact fix."),
-        click.option("--cache-dir", type=click.Path(file_okay=False), default=None, help="Results cache folder (default ~/.cache/cleanup, or CLEANUP_CACHE_DIR)."),
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False),
+            default=None,
+            help="Results cache folder (default ~/.cache/cleanup, or CLEANUP_CACHE_DIR).",
+        ),
         click.option("--no-cache", is_flag=True, help="Do not use the results cache."),
-        click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse articles larger than this."),
+        click.option(
+            "--max-bytes",
+            type=int,
+            default=DEFAULT_MAX_BYTES,
+            show_default=True,
+            help="Refuse articles larger than this.",
+        ),
     ]
     for d in reversed(decorators):
         f = d(f)
@@ -45,10 +78,13 @@ def make_options(kw: dict) -> Options:
         raise click.UsageError("--unsafe-fixes and --no-fix contradict each other")
     if kw["grammar"] == "languagetool" and not kw["languagetool_url"] and not os.environ.get("LTP_PATH"):
         # language-tool-python would otherwise download LanguageTool; say so instead of hanging
-        click.echo("note: no --languagetool-url and no LTP_PATH: language-tool-python will try to start (and if needed download) a local LanguageTool", err=True)
+        click.echo(
+            "note: no --languagetool-url and no LTP_PATH: language-tool-python will try to start (and if needed download) a local LanguageTool",
+            err=True,
+        )
     return Options(
         target_lang=kw["target_lang"],
-        fix_mode="none" if kw["no_fix"] else "unsafe" if kw["unsafe_fixes"] else "safe",
+        fix_mode=FixMode.NONE if kw["no_fix"] else FixMode.UNSAFE if kw["unsafe_fixes"] else FixMode.SAFE,
         grammar=kw["grammar"],
         languagetool_url=kw["languagetool_url"],
         rule_dirs=list(kw["rule_dirs"]),

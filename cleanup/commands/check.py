@@ -15,11 +15,19 @@ from cleanup.commands.base import main, make_options, pipeline_options
 @pipeline_options
 @click.option("--fix", is_flag=True, help="Write the safe fixes into the files (exit 1 if a file changed).")
 @click.option("--diff", "show_diff", is_flag=True, help="Print the diff --fix would apply; write nothing.")
-@click.option("--min-severity", type=click.Choice(["info", "warning", "error"]), default="warning", show_default=True, help="Fail on findings at or above this.")
+@click.option(
+    "--min-severity",
+    type=click.Choice(["info", "warning", "error"]),
+    default="warning",
+    show_default=True,
+    help="Fail on findings at or above this.",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
 @click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
 @click.option("--accept", is_flag=True, help="Record the findings now present in the baseline; they no longer fail.")
-@click.option("--baseline", "baseline_path", default=".cleanup-baseline.json", show_default=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--baseline", "baseline_path", default=".cleanup-baseline.json", show_default=True, type=click.Path(dir_okay=False)
+)
 def check(files, fix, show_diff, min_severity, fmt, statistics, accept, baseline_path, **kw) -> None:
     """Check article files (.txt, .md, .jsonl) as a pre-commit hook does.
 
@@ -93,8 +101,8 @@ def check(files, fix, show_diff, min_severity, fmt, statistics, accept, baseline
     else:
         for x in reported:
             click.echo(format_github(x) if fmt == "github" else format_text(x))
-    for e in stale:
-        click.echo(f"{e['file']}: baseline entry no longer matches: {e['rule']} {e['match']!r}", err=True)
+    for entry in stale:
+        click.echo(f"{entry['file']}: baseline entry no longer matches: {entry['rule']} {entry['match']!r}", err=True)
     for e in errors:
         click.echo(f"error: {e}", err=True)
     if fmt == "text" and not statistics:

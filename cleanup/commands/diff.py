@@ -16,11 +16,11 @@ from cleanup.commands.base import main, make_options, pipeline_options
 @click.option("--color/--no-color", default=None, help="Colour the output (default: when stdout is a terminal).")
 def diff(file, color, **kw) -> None:
     """Show one article's changes as a coloured diff, then its open findings."""
-    from cleanup.report.terminal import render_diff
     from cleanup.grammar import GrammarBackendError
     from cleanup.model import Article
     from cleanup.pipeline import Pipeline
     from cleanup.reader import decode
+    from cleanup.report.terminal import render_diff
 
     try:
         text, _note = decode(Path(file).read_bytes())

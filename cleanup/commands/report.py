@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -12,7 +11,13 @@ from cleanup.commands.base import main
 
 @main.command()
 @click.argument("records", type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="Where to write (default: report.html beside RECORDS; stdout for md).")
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Where to write (default: report.html beside RECORDS; stdout for md).",
+)
 @click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True)
 def report(records, output, fmt) -> None:
     """Write the editors' report of a cleaned.jsonl: self-contained HTML, or Markdown."""

@@ -75,4 +75,3 @@ def fix_safety_sentence(rule) -> str:
 def _short(value, limit: int = 100) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
-

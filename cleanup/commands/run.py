@@ -13,7 +13,9 @@ from cleanup.commands.base import main, make_options, pipeline_options
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option(
+    "--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False), help="Output folder."
+)
 @pipeline_options
 @click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: number of cores).")
 @click.option("--resume", is_flag=True, help="Continue an interrupted run in the same output folder.")
@@ -37,8 +39,17 @@ def run(inputs, out_dir, jobs, resume, no_incremental, executor, scheduler, shar
     jobs = jobs or os.cpu_count() or 1
     try:
         summary = run_batch(
-            RunRequest(list(inputs), Path(out_dir), options, jobs=jobs, resume=resume, incremental=not no_incremental,
-                       progress=sys.stderr.isatty(), scheduler=scheduler, shard_bytes=max(1, int(shard_mb * 1024 * 1024))),
+            RunRequest(
+                list(inputs),
+                Path(out_dir),
+                options,
+                jobs=jobs,
+                resume=resume,
+                incremental=not no_incremental,
+                progress=sys.stderr.isatty(),
+                scheduler=scheduler,
+                shard_bytes=max(1, int(shard_mb * 1024 * 1024)),
+            ),
             executor=executor,
         )
     except (InputError, RuleError, GrammarBackendError, OutputLocked) as exc:

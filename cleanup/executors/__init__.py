@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from cleanup.executors.writer import OutputFolder
 from cleanup.options import Options
@@ -86,8 +86,7 @@ def run_batch(req: RunRequest, executor: str = "local") -> Summary:
     started = time.monotonic()
     run = EXECUTORS.get(executor)
     resources = Resources(req.options)
-    resources.ruleset  # load once up front: a broken rule file fails before any work
-    resources.grammar_config
+    resources.validate()  # a broken rule file or option fails before any work
     fingerprint = resources.fingerprint()
     summary = Summary()
     folder = OutputFolder(req.out_dir, resume=req.resume, reuse=req.incremental or req.resume)

@@ -71,8 +71,16 @@ def plan_shards(inputs: list[str], fingerprint: str, shard_bytes: int = BYTES_PE
             flush_files()
             st = path.stat()
             for start, end, first_line in _line_ranges(path, shard_bytes):
-                shards.append(Shard(len(shards), jsonl=str(path), start=start, end=end, first_line=first_line,
-                                    key=key_of("jsonl", str(path), st.st_size, st.st_mtime_ns, start, end)))
+                shards.append(
+                    Shard(
+                        len(shards),
+                        jsonl=str(path),
+                        start=start,
+                        end=end,
+                        first_line=first_line,
+                        key=key_of("jsonl", str(path), st.st_size, st.st_mtime_ns, start, end),
+                    )
+                )
         else:
             pending.append((str(root), str(path)))
             if len(pending) >= FILES_PER_SHARD:
@@ -154,7 +162,11 @@ def _shard_items(shard: Shard, options: Options):
         art_id = article_id(p, Path(root))
         try:
             if p.stat().st_size > options.max_bytes:
-                yield ReadError(art_id, path, f"{path}: {p.stat().st_size} bytes is over the limit of {options.max_bytes} (--max-bytes)")
+                yield ReadError(
+                    art_id,
+                    path,
+                    f"{path}: {p.stat().st_size} bytes is over the limit of {options.max_bytes} (--max-bytes)",
+                )
                 continue
             data = p.read_bytes()
         except OSError as exc:
@@ -163,8 +175,16 @@ def _shard_items(shard: Shard, options: Options):
         yield from read_bytes(data, path, art_id, jsonl=False, max_bytes=options.max_bytes)
 
 
-def run_dask(inputs: list[str], folder: OutputFolder, options: Options, fingerprint: str, summary: Summary,
-             scheduler: str | None = None, jobs: int = 2, shard_bytes: int = BYTES_PER_SHARD) -> dict:
+def run_dask(
+    inputs: list[str],
+    folder: OutputFolder,
+    options: Options,
+    fingerprint: str,
+    summary: Summary,
+    scheduler: str | None = None,
+    jobs: int = 2,
+    shard_bytes: int = BYTES_PER_SHARD,
+) -> dict:
     """Clean the shards on the cluster, then write their records through `folder`."""
     from dask.distributed import Client, LocalCluster
 
@@ -181,7 +201,9 @@ def run_dask(inputs: list[str], folder: OutputFolder, options: Options, fingerpr
             cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
             client = Client(cluster)
         try:
-            futures = client.map(clean_shard, todo, options=options, out_dir=str(out_dir), fingerprint=fingerprint, pure=False)
+            futures = client.map(
+                clean_shard, todo, options=options, out_dir=str(out_dir), fingerprint=fingerprint, pure=False
+            )
             client.gather(futures)  # raises the first worker error, e.g. an unusable grammar backend
         finally:
             client.close()

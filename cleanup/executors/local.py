@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
 
 from cleanup.executors.worker import Worker, clean_batch_in_process, init_process
 from cleanup.executors.writer import input_key

@@ -42,7 +42,11 @@ def input_key(item: Article | ReadError, fingerprint: str) -> str | None:
         return None  # errors are cheap to recompute and may be fixed by now
     h = hashlib.sha256()
     h.update(fingerprint.encode())
-    h.update(json.dumps([item.id, item.source, item.line, item.title, item.extra, item.decode_note], sort_keys=True, default=str).encode())
+    h.update(
+        json.dumps(
+            [item.id, item.source, item.line, item.title, item.extra, item.decode_note], sort_keys=True, default=str
+        ).encode()
+    )
     h.update(b"\0")
     h.update(item.text.encode("utf-8", "surrogatepass"))
     return h.hexdigest()
@@ -110,7 +114,9 @@ class RecordFile:
         self._offset += len(line)
 
     def finish(self) -> None:
-        self._sfh.write((json.dumps({"trailer": {"size": self._offset, "sha256": self._hash.hexdigest()}}) + "\n").encode())
+        self._sfh.write(
+            (json.dumps({"trailer": {"size": self._offset, "sha256": self._hash.hexdigest()}}) + "\n").encode()
+        )
         for fh in (self._fh, self._sfh):
             fh.flush()
             os.fsync(fh.fileno())
@@ -204,7 +210,9 @@ class OutputFolder:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             fh.close()
-            raise OutputLocked(f"{out_dir}: another cleanup run is writing to this output folder; wait for it or use another --out") from None
+            raise OutputLocked(
+                f"{out_dir}: another cleanup run is writing to this output folder; wait for it or use another --out"
+            ) from None
         return fh
 
     def start(self) -> RecordFile:

@@ -9,10 +9,11 @@ in its registry entry, so adding a backend is one module and one `register` call
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from cleanup.model import Hit, Severity
 from cleanup.registry import Registry, closest
@@ -48,22 +49,28 @@ class GrammarConfig:
     LIST_KEYS = ("spelling_rules", "repetition_rules", "unsafe_fix_allowlist")
 
     @classmethod
-    def from_sections(cls, sections: list[tuple[Path, dict[str, Any]]]) -> "GrammarConfig":
+    def from_sections(cls, sections: list[tuple[Path, dict[str, Any]]]) -> GrammarConfig:
         """Later sections override earlier ones key by key (`severity` rule by rule)."""
         config = cls()
         known = [f"{name}_disabled" for name in GRAMMAR_BACKENDS if name != "none"] + list(cls.LIST_KEYS) + ["severity"]
         for path, data in sections:
             for key, value in data.items():
                 if key not in known:
-                    raise GrammarConfigError(f"{path}: unknown key `grammar.{key}`{closest(str(key), known)} (known: {', '.join(known)})")
+                    raise GrammarConfigError(
+                        f"{path}: unknown key `grammar.{key}`{closest(str(key), known)} (known: {', '.join(known)})"
+                    )
                 if key == "severity":
                     if not isinstance(value, dict):
-                        raise GrammarConfigError(f"{path}: `grammar.severity` must map rule names to error/warning/info")
+                        raise GrammarConfigError(
+                            f"{path}: `grammar.severity` must map rule names to error/warning/info"
+                        )
                     for rule, sev in value.items():
                         try:
                             config.severity[str(rule)] = Severity(sev)
                         except ValueError:
-                            raise GrammarConfigError(f"{path}: `grammar.severity.{rule}` must be error, warning or info, not {sev!r}") from None
+                            raise GrammarConfigError(
+                                f"{path}: `grammar.severity.{rule}` must be error, warning or info, not {sev!r}"
+                            ) from None
                     continue
                 if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                     raise GrammarConfigError(f"{path}: `grammar.{key}` must be a list of rule names")
@@ -92,8 +99,8 @@ class BackendSpec:
 
     name: str
     doc: str
-    build: Callable[[GrammarConfig, "str | None"], Backend]
-    cache_key: Callable[[GrammarConfig, "str | None"], str]
+    build: Callable[[GrammarConfig, str | None], Backend]
+    cache_key: Callable[[GrammarConfig, str | None], str]
 
 
 GRAMMAR_BACKENDS: Registry[BackendSpec] = Registry("grammar backend")
@@ -121,12 +128,29 @@ def _languagetool(config: GrammarConfig, url: str | None) -> Backend:
     return LanguageToolBackend(url, config.disabled.get("languagetool", []))
 
 
-GRAMMAR_BACKENDS.register("harper", BackendSpec(
-    "harper", "Harper through harper-py: offline, in process (the default).", _harper,
-    lambda c, url: f"harper {package_version('harper-py')} disabled={','.join(sorted(c.disabled.get('harper', [])))}"))
-GRAMMAR_BACKENDS.register("languagetool", BackendSpec(
-    "languagetool", "LanguageTool through language-tool-python: a server (--languagetool-url) or a local install.",
-    _languagetool,
-    lambda c, url: (f"languagetool {package_version('language-tool-python')} {url or 'local'} en-US "
-                    f"disabled={','.join(sorted(c.disabled.get('languagetool', [])))}")))
-GRAMMAR_BACKENDS.register("none", BackendSpec("none", "No grammar checking.", lambda c, url: NoneBackend(), lambda c, url: "none"))
+GRAMMAR_BACKENDS.register(
+    "harper",
+    BackendSpec(
+        "harper",
+        "Harper through harper-py: offline, in process (the default).",
+        _harper,
+        lambda c, url: (
+            f"harper {package_version('harper-py')} disabled={','.join(sorted(c.disabled.get('harper', [])))}"
+        ),
+    ),
+)
+GRAMMAR_BACKENDS.register(
+    "languagetool",
+    BackendSpec(
+        "languagetool",
+        "LanguageTool through language-tool-python: a server (--languagetool-url) or a local install.",
+        _languagetool,
+        lambda c, url: (
+            f"languagetool {package_version('language-tool-python')} {url or 'local'} en-US "
+            f"disabled={','.join(sorted(c.disabled.get('languagetool', [])))}"
+        ),
+    ),
+)
+GRAMMAR_BACKENDS.register(
+    "none", BackendSpec("none", "No grammar checking.", lambda c, url: NoneBackend(), lambda c, url: "none")
+)

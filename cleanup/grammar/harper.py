@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from cleanup.grammar import CheckFailed, GrammarBackendError
 from cleanup.model import Hit
 
@@ -13,7 +15,7 @@ class HarperBackend:
         import harper  # heavy: loaded only when the harper backend is used
 
         self._harper = harper
-        self.linter = harper.Linter()
+        self.linter: Any = harper.Linter()
         config = self.linter.get_lint_config()
         unknown = [r for r in disabled if r not in config]
         if unknown:

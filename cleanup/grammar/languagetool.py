@@ -12,6 +12,7 @@ Text is never sent to the public LanguageTool API unless the user names it as th
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from cleanup.grammar import GrammarBackendError
 from cleanup.model import Hit
@@ -46,6 +47,7 @@ class LanguageToolBackend:
         self.disabled = sorted(disabled)
         self.language = language
         try:
+            self.tool: Any
             if url:
                 self.tool = language_tool_python.LanguageTool(language, remote_server=url)
             else:
@@ -60,7 +62,9 @@ class LanguageToolBackend:
             with self._lock:
                 matches = self.tool.check(paragraph)
         except Exception as exc:
-            raise GrammarBackendError(f"LanguageTool check failed ({self.url or 'local server'}): {exc}. {HOW_TO_START}") from exc
+            raise GrammarBackendError(
+                f"LanguageTool check failed ({self.url or 'local server'}): {exc}. {HOW_TO_START}"
+            ) from exc
         out = []
         for m in matches:
             start = m.offset  # the client already moved it from UTF-16 units to code points

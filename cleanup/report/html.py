@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from cleanup.output import keep_mode, read_records
 
@@ -22,12 +23,19 @@ REPORT_FIELDS = ("id", "source", "verdict", "language", "original", "edits", "fi
 
 
 def _asset(name: str) -> str:
-    return resources.files("cleanup.report").joinpath("assets", name).read_text(encoding="utf-8")
+    return resources.files("cleanup.report").joinpath("assets").joinpath(name).read_text(encoding="utf-8")
 
 
 def _safe_json(obj: Any) -> str:
     # inside <script>, `</script>` or `<!--` in an article must not end or change the element
-    return json.dumps(obj, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return (
+        json.dumps(obj, ensure_ascii=False)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def iter_report_records(path: Path) -> Iterator[dict[str, Any]]:
@@ -48,7 +56,11 @@ def write_report(records_path: Path, out_path: Path, title: str | None = None) -
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             head = _asset("report.html")
             before, after = head.split("/*RECORDS*/", 1)
-            fh.write(before.replace("{{TITLE}}", _escape_html(title or f"cleanup report: {records_path}")).replace("{{CSS}}", _asset("report.css")))
+            fh.write(
+                before.replace("{{TITLE}}", _escape_html(title or f"cleanup report: {records_path}")).replace(
+                    "{{CSS}}", _asset("report.css")
+                )
+            )
             fh.write("[")
             for i, rec in enumerate(iter_report_records(records_path)):
                 if i:

@@ -34,7 +34,9 @@ def markdown_report(records_path: Path, max_articles: int = 50) -> str:
             rules[(f["stage"], f["rule"], f["severity"])] += 1
         if rec["verdict"] != "clean":
             open_findings = [f for f in rec["findings"] if f["severity"] in ("error", "warning")]
-            detail = "; ".join(f"{f['rule']}: `{_md_cell(f['match'], 30)}`" if f["match"] else f["rule"] for f in open_findings[:4])
+            detail = "; ".join(
+                f"{f['rule']}: `{_md_cell(f['match'], 30)}`" if f["match"] else f["rule"] for f in open_findings[:4]
+            )
             rows.append((rec["id"], rec["verdict"], detail))
     out = ["## cleanup report", ""]
     out.append(" · ".join(f"**{v}**: {verdicts[v]}" for v in ("clean", "review", "reject", "error") if verdicts[v]))

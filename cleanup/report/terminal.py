@@ -42,7 +42,11 @@ def render_diff(record: dict) -> str:
         for f in record["findings"]:
             line = record["text"].count("\n", 0, f["start"]) + 1
             sugg = f" → {' | '.join(f['suggestions'][:3])}" if f["suggestions"] else ""
-            out.append(f"{line:>4}: " + click.style(f"{f['severity']:<7}", fg=colours[f["severity"]]) + f" {f['rule']}: {f['match']!r}{sugg}")
+            out.append(
+                f"{line:>4}: "
+                + click.style(f"{f['severity']:<7}", fg=colours[f["severity"]])
+                + f" {f['rule']}: {f['match']!r}{sugg}"
+            )
     return "\n".join(out)
 
 

@@ -15,19 +15,24 @@ from cleanup.rules.model import Context, RuleError
 from cleanup.rules.registry import REQUIRED, Param, rule_kind
 
 
-@rule_kind("phrase", {
-    "phrases": Param((list,), REQUIRED, "literals, or regexes with `regex: true`"),
-    "regex": Param((bool,), False, "the phrases are regular expressions (the `regex` module's syntax)"),
-    "ignore_case": Param((bool,), True, "match regardless of case"),
-    "word_boundary": Param((bool,), True, "match whole words only"),
-    "replacement": Param((str,), None, "the fix: a template (`\\g<name>` for a group); none: only flag"),
-})
+@rule_kind(
+    "phrase",
+    {
+        "phrases": Param((list,), REQUIRED, "literals, or regexes with `regex: true`"),
+        "regex": Param((bool,), False, "the phrases are regular expressions (the `regex` module's syntax)"),
+        "ignore_case": Param((bool,), True, "match regardless of case"),
+        "word_boundary": Param((bool,), True, "match whole words only"),
+        "replacement": Param((str,), None, "the fix: a template (`\\g<name>` for a group); none: only flag"),
+    },
+)
 class PhraseMatcher:
     """Flags every occurrence of a phrase; with `replacement`, the fix replaces it (a regex
     template). Several regexes match as their alternation would: leftmost first, the earlier
     phrase where two start together, never overlapping."""
 
-    def __init__(self, where: str, phrases: list, regex: bool, ignore_case: bool, word_boundary: bool, replacement: str | None):
+    def __init__(
+        self, where: str, phrases: list, regex: bool, ignore_case: bool, word_boundary: bool, replacement: str | None
+    ):
         flags = (_regex.IGNORECASE if ignore_case else 0) | _regex.MULTILINE
         parts = []
         for i, p in enumerate(phrases):
@@ -60,10 +65,13 @@ class PhraseMatcher:
 _regex = regex  # the `regex` parameter of PhraseMatcher shadows the module inside __init__
 
 
-@rule_kind("substitution", {
-    "map": Param((dict,), REQUIRED, "what to replace (keys) by what (values), as whole words"),
-    "ignore_case": Param((bool,), False, "match keys regardless of case"),
-})
+@rule_kind(
+    "substitution",
+    {
+        "map": Param((dict,), REQUIRED, "what to replace (keys) by what (values), as whole words"),
+        "ignore_case": Param((bool,), False, "match keys regardless of case"),
+    },
+)
 class SubstitutionMatcher:
     """Replaces each key of `map` by its value, as whole words (`in the Ukraine` → `in Ukraine`)."""
 
@@ -95,12 +103,15 @@ def doubled_words(text: str) -> list:
     return list(_DOUBLED.finditer(text))
 
 
-@rule_kind("repetition", {
-    "tokens": Param((list, str), "any", "the words that count (`any`: every word)"),
-    "exclude": Param((list,), [], "words that never count"),
-    "allow": Param((list,), [], "regexes matched at the doubling: grammatical doublings to leave alone"),
-    "ignore_capitalized": Param((bool,), True, "leave `Fang Fang`, `Bora Bora` (both copies capitalised) alone"),
-})
+@rule_kind(
+    "repetition",
+    {
+        "tokens": Param((list, str), "any", "the words that count (`any`: every word)"),
+        "exclude": Param((list,), [], "words that never count"),
+        "allow": Param((list,), [], "regexes matched at the doubling: grammatical doublings to leave alone"),
+        "ignore_capitalized": Param((bool,), True, "leave `Fang Fang`, `Bora Bora` (both copies capitalised) alone"),
+    },
+)
 class RepetitionMatcher:
     """A word written twice in a row (`to to supply`); the fix keeps one. Grammatical
     doublings (`had had`) are excluded by the `allow` regexes, which the grammar stage honours
@@ -130,15 +141,18 @@ class RepetitionMatcher:
                 continue
             if self.ignore_capitalized and word[:1].isupper() and second[:1].isupper():
                 continue  # `Fang Fang`, `Bora Bora`: names, not doubling (`athletes Athletes` is)
-            if self.allows(text[m.start(): m.end() + 40]):
+            if self.allows(text[m.start() : m.end() + 40]):
                 continue  # grammatical doubling: `looking for for a long time`, `had had`
             hits.append(Hit(m.start(), m.end(), word, f"`{word}` is doubled", [word]))
         return hits
 
 
-@rule_kind("consistency", {
-    "groups": Param((list,), REQUIRED, "`{preferred: X, variants: [Y, Z]}`: one thing spelt several ways"),
-})
+@rule_kind(
+    "consistency",
+    {
+        "groups": Param((list,), REQUIRED, "`{preferred: X, variants: [Y, Z]}`: one thing spelt several ways"),
+    },
+)
 class ConsistencyMatcher:
     """An article that spells one name several ways: every form but the preferred one is
     flagged, the preferred form suggested. One spelling throughout passes."""
@@ -146,14 +160,20 @@ class ConsistencyMatcher:
     def __init__(self, where: str, groups: list):
         self.compiled = []
         for i, g in enumerate(groups):
-            if not (isinstance(g, dict) and isinstance(g.get("preferred"), str) and isinstance(g.get("variants"), list)):
+            if not (
+                isinstance(g, dict) and isinstance(g.get("preferred"), str) and isinstance(g.get("variants"), list)
+            ):
                 raise RuleError(f"{where}: field `groups[{i}]` needs `preferred` and `variants`")
             unknown = set(g) - {"preferred", "variants"}
             if unknown:
-                raise RuleError(f"{where}: field `groups[{i}]`: unknown key `{sorted(unknown)[0]}` (known: preferred, variants)")
+                raise RuleError(
+                    f"{where}: field `groups[{i}]`: unknown key `{sorted(unknown)[0]}` (known: preferred, variants)"
+                )
             forms = [g["preferred"]] + [v for v in g["variants"] if v != g["preferred"]]
             ordered = sorted(forms, key=len, reverse=True)
-            pat = compile_pattern(bounded(ordered, "|".join(regex.escape(f) for f in ordered), r"(?![\w-])"), 0, where, f"groups[{i}]")
+            pat = compile_pattern(
+                bounded(ordered, "|".join(regex.escape(f) for f in ordered), r"(?![\w-])"), 0, where, f"groups[{i}]"
+            )
             self.compiled.append((g["preferred"], pat))
 
     def find(self, text: str, ctx: Context) -> list[Hit]:
@@ -165,5 +185,13 @@ class ConsistencyMatcher:
             used = ", ".join(sorted({f"`{m.group()}`" for m in found}))
             for m in found:
                 if m.group() != preferred:
-                    hits.append(Hit(m.start(), m.end(), preferred, f"this article mixes {used}; preferred: `{preferred}`", [preferred]))
+                    hits.append(
+                        Hit(
+                            m.start(),
+                            m.end(),
+                            preferred,
+                            f"this article mixes {used}; preferred: `{preferred}`",
+                            [preferred],
+                        )
+                    )
         return hits

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
@@ -87,7 +88,7 @@ class RuleFiles:
     files: list[Path] = field(default_factory=list)
 
 
-def load_rule_files(extra_dirs: list[str | Path] | None = None, with_builtin: bool = True) -> RuleFiles:
+def load_rule_files(extra_dirs: Sequence[str | Path] | None = None, with_builtin: bool = True) -> RuleFiles:
     kinds = load_builtin_kinds()
     dirs: list[Path] = ([builtin_rules_dir()] if with_builtin else []) + [Path(d) for d in extra_dirs or []]
     by_id: dict[str, Rule] = {}
@@ -110,7 +111,9 @@ def load_rule_files(extra_dirs: list[str | Path] | None = None, with_builtin: bo
                 raise RuleError(f"{path}: expected a mapping with `rules:`, `names:` or `grammar:` at the top")
             unknown = [k for k in data if k not in TOP_LEVEL_KEYS]
             if unknown:
-                raise RuleError(f"{path}: unknown top-level key `{unknown[0]}`{closest(str(unknown[0]), list(TOP_LEVEL_KEYS))} (known: {', '.join(TOP_LEVEL_KEYS)})")
+                raise RuleError(
+                    f"{path}: unknown top-level key `{unknown[0]}`{closest(str(unknown[0]), list(TOP_LEVEL_KEYS))} (known: {', '.join(TOP_LEVEL_KEYS)})"
+                )
             if "names" in data:
                 _read_names(path, data["names"], people, other, syllables)
             if "grammar" in data:
@@ -129,7 +132,7 @@ def load_rule_files(extra_dirs: list[str | Path] | None = None, with_builtin: bo
     return RuleFiles(RuleSet([by_id[i] for i in order], names), grammar_sections, files)
 
 
-def load_rules(extra_dirs: list[str | Path] | None = None, with_builtin: bool = True) -> RuleSet:
+def load_rules(extra_dirs: Sequence[str | Path] | None = None, with_builtin: bool = True) -> RuleSet:
     return load_rule_files(extra_dirs, with_builtin).ruleset
 
 
@@ -157,7 +160,9 @@ def _enum(raw: Any, enum_type, where: str, key: str):
         return enum_type(raw)
     except ValueError:
         choices = [str(e) for e in enum_type]
-        raise RuleError(f"{where}: field `{key}` must be one of {', '.join(choices)}{closest(str(raw), choices)}") from None
+        raise RuleError(
+            f"{where}: field `{key}` must be one of {', '.join(choices)}{closest(str(raw), choices)}"
+        ) from None
 
 
 def parse_rule(raw: Any, where: str, kinds=None) -> Rule:
@@ -190,7 +195,9 @@ def parse_rule(raw: Any, where: str, kinds=None) -> Rule:
     allowed = set(REQUIRED_KEYS) | set(OPTIONAL_KEYS) | (set(DETECTOR_KEYS) if detector_name else set(kind.params))
     for key in raw:
         if key not in allowed:
-            raise RuleError(f"{where}: unknown field `{key}` for kind `{kind_name}`{closest(str(key), sorted(allowed))}")
+            raise RuleError(
+                f"{where}: unknown field `{key}` for kind `{kind_name}`{closest(str(key), sorted(allowed))}"
+            )
     if detector_name:
         given = raw.get("params") or {}
         if not isinstance(given, dict):
@@ -203,12 +210,19 @@ def parse_rule(raw: Any, where: str, kinds=None) -> Rule:
         raise RuleError(f"{where}: field `examples` must be a mapping with flag/pass/fix")
     for key in examples:
         if key not in EXAMPLE_KEYS:
-            raise RuleError(f"{where}: unknown field `examples.{key}`{closest(str(key), list(EXAMPLE_KEYS))} (known: flag, pass, fix)")
+            raise RuleError(
+                f"{where}: unknown field `examples.{key}`{closest(str(key), list(EXAMPLE_KEYS))} (known: flag, pass, fix)"
+            )
     for key in ("flag", "pass"):
         if not isinstance(examples.get(key, []), list) or not all(isinstance(t, str) for t in examples.get(key, [])):
             raise RuleError(f"{where}: field `examples.{key}` must be a list of texts")
     for j, pair in enumerate(examples.get("fix", []) or []):
-        if not (isinstance(pair, dict) and isinstance(pair.get("from"), str) and isinstance(pair.get("to"), str) and set(pair) <= {"from", "to"}):
+        if not (
+            isinstance(pair, dict)
+            and isinstance(pair.get("from"), str)
+            and isinstance(pair.get("to"), str)
+            and set(pair) <= {"from", "to"}
+        ):
             raise RuleError(f"{where}: field `examples.fix[{j}]` needs `from` and `to` texts (and nothing else)")
     for key in ("skip_quotes", "keep_finding"):
         if not isinstance(raw.get(key, False), bool):
@@ -243,13 +257,17 @@ def _decode_params(kind: RuleKind, given: dict[str, Any], where: str, prefix: st
     out: dict[str, Any] = {}
     for key in given:
         if key not in kind.params:
-            raise RuleError(f"{where}: unknown field `{prefix}{key}` for `{kind.name}`{closest(str(key), sorted(kind.params))} (known: {', '.join(sorted(kind.params))})")
+            raise RuleError(
+                f"{where}: unknown field `{prefix}{key}` for `{kind.name}`{closest(str(key), sorted(kind.params))} (known: {', '.join(sorted(kind.params))})"
+            )
     for key, spec in kind.params.items():
         if key in given:
             value = given[key]
             ok = isinstance(value, spec.types) and not (isinstance(value, bool) and bool not in spec.types)
             if not ok and not (value is None and spec.default is None):
-                raise RuleError(f"{where}: field `{prefix}{key}` must be {spec.type_names()}, got {type(value).__name__}")
+                raise RuleError(
+                    f"{where}: field `{prefix}{key}` must be {spec.type_names()}, got {type(value).__name__}"
+                )
             out[key] = value
         elif spec.default is REQUIRED:
             raise RuleError(f"{where}: field `{prefix}{key}` is required for `{kind.name}`")

@@ -36,7 +36,12 @@ def alternation_matches(patterns: list[regex.Pattern], text: str, group: int | s
     (by `group`), the earlier pattern where two start together, no overlaps, none empty. A few
     patterns run one by one are faster in `regex` than their alternation, which loses the quick
     scan for a pattern's first characters (measured: half the time for two patterns)."""
-    found = [(m.start(group), i, m) for i, p in enumerate(patterns) for m in finditer(p, text) if m.end(group) > m.start(group)]
+    found = [
+        (m.start(group), i, m)
+        for i, p in enumerate(patterns)
+        for m in finditer(p, text)
+        if m.end(group) > m.start(group)
+    ]
     if len(patterns) > 1:
         found.sort(key=lambda x: (x[0], x[1]))
     out = []

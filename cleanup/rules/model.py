@@ -21,7 +21,7 @@ class Matcher(Protocol):
     """What a rule kind or a detector builds from a rule's parameters: a picklable object that
     finds the rule's hits in a text."""
 
-    def find(self, text: str, ctx: "Context") -> list[Hit]: ...
+    def find(self, text: str, ctx: Context) -> list[Hit]: ...
 
 
 @dataclass
@@ -78,7 +78,7 @@ class Rule:
     keep_finding: bool = False  # a finding stays after the fix (e.g. content is missing)
     matcher: Matcher | None = None
 
-    def find(self, text: str, ctx: "Context") -> list[Hit]:
+    def find(self, text: str, ctx: Context) -> list[Hit]:
         return self.matcher.find(text, ctx) if self.matcher is not None else []
 
     @property
@@ -87,7 +87,13 @@ class Rule:
         return f"detector:{self.detector}" if self.detector else self.kind
 
     def summary(self) -> dict[str, str]:
-        return {"id": self.id, "name": self.name, "category": self.category, "severity": str(self.severity), "fix": str(self.fix)}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "category": self.category,
+            "severity": str(self.severity),
+            "fix": str(self.fix),
+        }
 
 
 @dataclass
@@ -104,9 +110,11 @@ class RuleSet:
     def doubling_allowed(self, text: str, start: int) -> bool:
         """Does a repetition rule's allow-list accept the doubling at `start`? The grammar stage
         asks, so a checker's repeated-word lint honours `looking for for a long time` too."""
-        window = text[start:start + 60]
+        window = text[start : start + 60]
         try:
-            return any(getattr(r.matcher, "allows", lambda w: False)(window) for r in self.rules if r.kind == "repetition")
+            return any(
+                getattr(r.matcher, "allows", lambda w: False)(window) for r in self.rules if r.kind == "repetition"
+            )
         except TimeoutError:
             return False  # a catastrophic allow pattern: the artifact stage reports the rule
 
@@ -117,7 +125,7 @@ class Context:
 
     names: Names
     skip_spans: list[tuple[int, int]] = field(default_factory=list)  # e.g. paragraphs already flagged
-    lexicon: "Lexicon | None" = None
+    lexicon: Lexicon | None = None
     memo: dict[Any, Any] = field(default_factory=dict)  # scans several rules share, per text
 
     def in_skip_span(self, start: int, end: int) -> bool:

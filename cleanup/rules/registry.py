@@ -8,8 +8,9 @@ does not know, or a value of the wrong type, is an error naming the file, the ru
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from cleanup.registry import Registry
 from cleanup.rules.model import Matcher
@@ -26,7 +27,17 @@ class Param:
     doc: str = ""
 
     def type_names(self) -> str:
-        return " or ".join({"str": "text", "bool": "true/false", "int": "number", "float": "number", "list": "list", "dict": "mapping"}.get(t.__name__, t.__name__) for t in self.types)
+        return " or ".join(
+            {
+                "str": "text",
+                "bool": "true/false",
+                "int": "number",
+                "float": "number",
+                "list": "list",
+                "dict": "mapping",
+            }.get(t.__name__, t.__name__)
+            for t in self.types
+        )
 
 
 @dataclass

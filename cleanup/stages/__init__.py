@@ -23,9 +23,9 @@ if TYPE_CHECKING:  # pragma: no cover
 class Stage(Protocol):
     name: str
 
-    def __init__(self, resources: "Resources") -> None: ...
+    def __init__(self, resources: Resources) -> None: ...
 
-    def run(self, doc: "Document") -> None: ...
+    def run(self, doc: Document) -> None: ...
 
 
 STAGES: tuple[type[Stage], ...] = (
@@ -36,5 +36,5 @@ STAGES: tuple[type[Stage], ...] = (
 )
 
 
-def build_stages(resources: "Resources") -> list[Stage]:
+def build_stages(resources: Resources) -> list[Stage]:
     return [stage(resources) for stage in STAGES]

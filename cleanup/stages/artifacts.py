@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cleanup.document import Document, SpanIndex
-from cleanup.model import FixMode, Finding, Hit, Severity
+from cleanup.model import Finding, FixMode, Hit, Severity
 from cleanup.rules import Context, Rule, RuleSet
 from cleanup.rules.matching import quote_spans
 from cleanup.stages.normalize import tidy_whitespace
@@ -35,7 +35,15 @@ def run_rule(doc: Document, rule: Rule, ctx: Context, fix_mode: FixMode, sticky:
         hits = rule.find(doc.text, ctx)
     except TimeoutError:
         doc.add_finding(
-            Finding(STAGE, rule.id, Severity.WARNING, 0, 0, "", f"rule `{rule.id}` timed out on this article and was skipped ({rule.source})")
+            Finding(
+                STAGE,
+                rule.id,
+                Severity.WARNING,
+                0,
+                0,
+                "",
+                f"rule `{rule.id}` timed out on this article and was skipped ({rule.source})",
+            )
         )
         return
     if not hits:
@@ -76,7 +84,7 @@ class ArtifactsStage:
 
     name = STAGE
 
-    def __init__(self, resources: "Resources"):
+    def __init__(self, resources: Resources):
         self.resources = resources
         self.fix_mode = resources.options.fix_mode
 
@@ -105,8 +113,7 @@ class ArtifactsStage:
             if len(doc.edits) == edits_before:
                 break
         else:
-            doc.add_finding(Finding(STAGE, "not-converged", Severity.INFO, 0, 0, "",
-                                    f"the artifact fixes did not settle after {MAX_ROUNDS} rounds; cleaning this text again may change it"))
+            doc.not_converged(STAGE, MAX_ROUNDS, "the artifact fixes")
 
     @staticmethod
     def _foreign_paragraphs(doc: Document) -> list[tuple[int, int]]:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from cleanup.document import Document, SpanIndex
 from cleanup.grammar import Backend, CheckFailed
 from cleanup.lexicon import Lexicon
-from cleanup.model import FixMode, Finding, Hit, Severity
+from cleanup.model import Finding, FixMode, Hit, Severity
 from cleanup.rules import Names
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,9 +31,28 @@ _PARAGRAPH = re.compile(r"[^\n]+")
 WARNING_CATEGORIES = {
     # Harper's lint kinds and LanguageTool's category ids that mean "probably wrong";
     # the rest (style, readability, typography...) are info
-    "Spelling", "Grammar", "Agreement", "BoundaryError", "Eggcorn", "Malapropism", "Punctuation",
-    "Repetition", "Typo", "Usage", "WordChoice", "Capitalization", "Miscellaneous", "Nonstandard",
-    "TYPOS", "GRAMMAR", "CONFUSED_WORDS", "PUNCTUATION", "CASING", "COMPOUNDING", "SEMANTICS", "MISC",
+    "Spelling",
+    "Grammar",
+    "Agreement",
+    "BoundaryError",
+    "Eggcorn",
+    "Malapropism",
+    "Punctuation",
+    "Repetition",
+    "Typo",
+    "Usage",
+    "WordChoice",
+    "Capitalization",
+    "Miscellaneous",
+    "Nonstandard",
+    "TYPOS",
+    "GRAMMAR",
+    "CONFUSED_WORDS",
+    "PUNCTUATION",
+    "CASING",
+    "COMPOUNDING",
+    "SEMANTICS",
+    "MISC",
     "NONSTANDARD_PHRASES",
 }
 
@@ -60,7 +79,7 @@ def not_a_misspelling(text: str, start: int, end: int, names: Names, lexicon: Le
     before = text[:start]
     if before.endswith("-") and re.search(r"[A-Z]\w*-$", before):
         return True  # the lower-case half of a hyphenated given name: `Jong-un`, `Sun-nam`
-    if token.islower() and re.search(r"[A-Z]\w+ $", before) and re.match(r" [A-Z]", text[end:end + 2]):
+    if token.islower() and re.search(r"[A-Z]\w+ $", before) and re.match(r" [A-Z]", text[end : end + 2]):
         return True  # a name particle: `Lula da Silva`, `Florian von Brunn`
     if token[0].isupper():
         prev = before.rstrip()
@@ -111,21 +130,23 @@ def check_many(backend: Backend, paragraphs: list[str]) -> list[list[Hit] | str]
     for p in paragraphs:
         starts.append(pos)
         pos += len(p) + len(SEPARATOR)
-    out: list[list[Hit] | str] = [[] for _ in paragraphs]
+    found: list[list[Hit]] = [[] for _ in paragraphs]
 
     for lint in joined:
         i = bisect.bisect_right(starts, lint.start) - 1
         base = starts[i]
         if lint.end > base + len(paragraphs[i]):
             continue
-        out[i].append(Hit(lint.start - base, lint.end - base, None, lint.message, lint.suggestions, lint.rule, lint.category))  # type: ignore[union-attr]
-    return out
+        found[i].append(
+            Hit(lint.start - base, lint.end - base, None, lint.message, lint.suggestions, lint.rule, lint.category)
+        )
+    return list(found)
 
 
 class GrammarStage:
     name = STAGE
 
-    def __init__(self, resources: "Resources"):
+    def __init__(self, resources: Resources):
         self.resources = resources
         self.unsafe_fixes = resources.options.fix_mode is FixMode.UNSAFE
         self._lock = threading.Lock()  # one backend per worker; checkers are not thread-safe
@@ -163,8 +184,17 @@ class GrammarStage:
             for i, lints in zip(missing, found):
                 if isinstance(lints, str):
                     m = paragraphs[i]
-                    doc.add_finding(Finding(STAGE, prefix + "unchecked", Severity.INFO, m.start(), m.end(), m.group(),
-                                            f"the grammar checker failed on this paragraph, which was not checked: {lints}"))
+                    doc.add_finding(
+                        Finding(
+                            STAGE,
+                            prefix + "unchecked",
+                            Severity.INFO,
+                            m.start(),
+                            m.end(),
+                            m.group(),
+                            f"the grammar checker failed on this paragraph, which was not checked: {lints}",
+                        )
+                    )
                     results[i] = []  # not cached: a fixed checker version will check it
                     continue
                 results[i] = lints
@@ -175,7 +205,9 @@ class GrammarStage:
                 start, end = m.start() + lint.start, m.start() + lint.end
                 if not (m.start() <= start <= end <= m.end()):
                     continue
-                if lint.rule in settings.spelling_rules and not_a_misspelling(text, start, end, names, res.lexicon, lint.suggestions):
+                if lint.rule in settings.spelling_rules and not_a_misspelling(
+                    text, start, end, names, res.lexicon, lint.suggestions
+                ):
                     stats.suppressed += 1
                     continue
                 if lint.rule not in settings.repetition_rules and names_or_compound(text, start, end, names):
@@ -192,6 +224,10 @@ class GrammarStage:
                     changes.append(Hit(start, end, lint.suggestions[0], lint.message, rule=rule))
                     continue
                 severity = settings.severity.get(lint.rule) or default_severity(lint)
-                doc.add_finding(Finding(STAGE, rule, severity, start, end, text[start:end], lint.message, list(lint.suggestions[:5])))
+                doc.add_finding(
+                    Finding(
+                        STAGE, rule, severity, start, end, text[start:end], lint.message, list(lint.suggestions[:5])
+                    )
+                )
         if changes:
             doc.apply(STAGE, changes)

@@ -42,7 +42,7 @@ class LanguageDetector:
     """langdetect, seeded (deterministic), its profiles loaded on first need; results are kept
     in the results cache, so a warm pre-commit run never loads langdetect."""
 
-    def __init__(self, cache: "ResultCache | None" = None):
+    def __init__(self, cache: ResultCache | None = None):
         self.cache = cache
         self._factory: Any = None
 
@@ -138,7 +138,9 @@ def plainly_english(paragraph: str, letters: dict[str, int] | None = None) -> bo
     return english_function_share(_WORD.findall(paragraph)) >= 0.12
 
 
-def paragraph_language(paragraph: str, target: str, detector: LanguageDetector, letters: dict[str, int] | None = None) -> tuple[str, float] | None:
+def paragraph_language(
+    paragraph: str, target: str, detector: LanguageDetector, letters: dict[str, int] | None = None
+) -> tuple[str, float] | None:
     """The paragraph's language when it is confidently not `target`, else None."""
     letters = letter_scripts(paragraph) if letters is None else letters
     total = sum(letters.values())
@@ -176,7 +178,7 @@ class LanguageStage:
 
     name = STAGE
 
-    def __init__(self, resources: "Resources"):
+    def __init__(self, resources: Resources):
         self.resources = resources
         self.target = resources.options.target_lang
         self._detector: LanguageDetector | None = None

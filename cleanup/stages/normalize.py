@@ -28,22 +28,44 @@ _LINE = re.compile(r"[^\n]*")
 # (rule, pattern, replacement, message, may_match): `may_match` is a cheap test that is true
 # whenever the pattern can match, so the many clean texts skip the regex scans
 WHITESPACE_STEPS: list[tuple[str, re.Pattern[str], str, str, object]] = [
-    ("line-endings", re.compile(r"\r\n?"), "\n", "line ending normalised to LF",
-     lambda t: "\r" in t),
-    ("invisible-chars", re.compile(r"[\u200b\u2060\ufeff\u00ad]+"), "", "invisible character removed",
-     lambda t: not t.isascii()),
-    ("nbsp", re.compile(r"[\u00a0\u2007\u202f]"), " ", "no-break space replaced by a space",
-     lambda t: not t.isascii()),
-    ("trailing-space", re.compile(r"[ \t]+(?=\n|\Z)"), "", "trailing whitespace removed",
-     lambda t: " \n" in t or "\t" in t or t.endswith(" ")),
-    ("repeated-spaces", re.compile(r"(?<=\S)  +(?=\S)"), " ", "repeated spaces collapsed",
-     lambda t: "  " in t),
-    ("blank-lines", re.compile(r"\n(?:[ \t]*\n){2,}"), "\n\n", "run of blank lines collapsed to one",
-     lambda t: "\n\n\n" in t or "\n " in t or "\n\t" in t),
-    ("leading-blank-lines", re.compile(r"\A(?:[ \t]*\n)+"), "", "blank lines at the start removed",
-     lambda t: t[:1] in (" ", "\t", "\n")),
-    ("trailing-blank-lines", re.compile(r"\n{2,}\Z"), "\n", "blank lines at the end removed",
-     lambda t: t.endswith("\n\n")),
+    ("line-endings", re.compile(r"\r\n?"), "\n", "line ending normalised to LF", lambda t: "\r" in t),
+    (
+        "invisible-chars",
+        re.compile(r"[\u200b\u2060\ufeff\u00ad]+"),
+        "",
+        "invisible character removed",
+        lambda t: not t.isascii(),
+    ),
+    ("nbsp", re.compile(r"[\u00a0\u2007\u202f]"), " ", "no-break space replaced by a space", lambda t: not t.isascii()),
+    (
+        "trailing-space",
+        re.compile(r"[ \t]+(?=\n|\Z)"),
+        "",
+        "trailing whitespace removed",
+        lambda t: " \n" in t or "\t" in t or t.endswith(" "),
+    ),
+    ("repeated-spaces", re.compile(r"(?<=\S)  +(?=\S)"), " ", "repeated spaces collapsed", lambda t: "  " in t),
+    (
+        "blank-lines",
+        re.compile(r"\n(?:[ \t]*\n){2,}"),
+        "\n\n",
+        "run of blank lines collapsed to one",
+        lambda t: "\n\n\n" in t or "\n " in t or "\n\t" in t,
+    ),
+    (
+        "leading-blank-lines",
+        re.compile(r"\A(?:[ \t]*\n)+"),
+        "",
+        "blank lines at the start removed",
+        lambda t: t[:1] in (" ", "\t", "\n"),
+    ),
+    (
+        "trailing-blank-lines",
+        re.compile(r"\n{2,}\Z"),
+        "\n",
+        "blank lines at the end removed",
+        lambda t: t.endswith("\n\n"),
+    ),
 ]
 
 
@@ -68,8 +90,15 @@ def ftfy_changes(text: str, config: Any) -> list[Hit]:
         while s < limit - p and line[-1 - s] == fixed[-1 - s]:
             s += 1
         step_names = ", ".join(name for _kind, name in steps or [])
-        changes.append(Hit(m.start() + p, m.end() - s, fixed[p : len(fixed) - s],
-                           f"ftfy: {step_names}" if step_names else "ftfy", rule="ftfy"))
+        changes.append(
+            Hit(
+                m.start() + p,
+                m.end() - s,
+                fixed[p : len(fixed) - s],
+                f"ftfy: {step_names}" if step_names else "ftfy",
+                rule="ftfy",
+            )
+        )
     return changes
 
 
@@ -92,7 +121,7 @@ class NormalizeStage:
 
     name = STAGE
 
-    def __init__(self, resources: "Resources"):
+    def __init__(self, resources: Resources):
         self._ftfy_config: Any = None
 
     def ftfy_config(self) -> Any:
@@ -116,8 +145,11 @@ class NormalizeStage:
             if len(doc.edits) == before:
                 break
         else:
-            doc.add_finding(Finding(STAGE, "not-converged", Severity.INFO, 0, 0, "",
-                                    f"normalising did not settle after {MAX_ROUNDS} rounds; cleaning this text again may change it"))
+            doc.not_converged(STAGE, MAX_ROUNDS, "normalising")
         decode_note = doc.article.decode_note if doc.article is not None else None
         if decode_note:
-            doc.add_finding(Finding(STAGE, "decoding", Severity.WARNING, 0, 0, "", f"{decode_note}: check for mis-decoded characters"))
+            doc.add_finding(
+                Finding(
+                    STAGE, "decoding", Severity.WARNING, 0, 0, "", f"{decode_note}: check for mis-decoded characters"
+                )
+            )

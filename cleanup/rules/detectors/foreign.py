@@ -24,9 +24,12 @@ _OTHER_SCRIPT_BLOCKS = re.compile(
 _RUN = regex.compile(rf"[{SCRIPTS}]+(?:[\s\d\p{{P}}]+[{SCRIPTS}]+)*")
 
 
-@detector("foreign_script", {
-    "min_letters": Param((int,), 2, "a shorter run (a symbol such as α) passes"),
-})
+@detector(
+    "foreign_script",
+    {
+        "min_letters": Param((int,), 2, "a shorter run (a symbol such as α) passes"),
+    },
+)
 class ForeignScript:
     """A run of Cyrillic, CJK, Hebrew... letters inside English text: a source-language leftover."""
 
@@ -55,7 +58,12 @@ def plain_lower_lines(text: str) -> list[str]:
     """`text` lower-cased with punctuation turned into spaces, split into its lines (as many as
     `text.split("\\n")`): what `.split()` turns into words. Done on the UTF-8 bytes, where a
     translation table works at C speed; the few non-ASCII marks are replaced one by one."""
-    plain = text.lower().encode("utf-8", "surrogatepass").translate(_ASCII_PUNCTUATION_TO_SPACE).decode("utf-8", "surrogatepass")
+    plain = (
+        text.lower()
+        .encode("utf-8", "surrogatepass")
+        .translate(_ASCII_PUNCTUATION_TO_SPACE)
+        .decode("utf-8", "surrogatepass")
+    )
     if not plain.isascii():
         for mark in _OTHER_PUNCTUATION:
             if mark in plain:
@@ -66,11 +74,14 @@ def plain_lower_lines(text: str) -> list[str]:
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
-@detector("foreign_clause", {
-    "function_words": Param((dict,), REQUIRED, "per language, function words that are not also English words"),
-    "min_words": Param((int,), 4, "a shorter run passes"),
-    "min_function_words": Param((int,), 2, "a run needs this many of the language's function words"),
-})
+@detector(
+    "foreign_clause",
+    {
+        "function_words": Param((dict,), REQUIRED, "per language, function words that are not also English words"),
+        "min_words": Param((int,), 4, "a shorter run passes"),
+        "min_function_words": Param((int,), 2, "a run needs this many of the language's function words"),
+    },
+)
 class ForeignClause:
     """A clause in another Latin-script language inside an English paragraph: a run of words
     that are that language's rather than English, holding several of its function words."""

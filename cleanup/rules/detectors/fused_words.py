@@ -10,12 +10,15 @@ from cleanup.rules.model import Context
 from cleanup.rules.registry import REQUIRED, Param, detector
 
 
-@detector("fused_words", {
-    "function_words": Param((list,), REQUIRED, "words that end a fusion"),
-    "unknown_below": Param((int, float), 2.0, "a token rarer than this Zipf frequency is unknown"),
-    "part_at_least": Param((int, float), 3.0, "each part must be at least this frequent"),
-    "min_length": Param((int,), 6, "shorter tokens are never fusions"),
-})
+@detector(
+    "fused_words",
+    {
+        "function_words": Param((list,), REQUIRED, "words that end a fusion"),
+        "unknown_below": Param((int, float), 2.0, "a token rarer than this Zipf frequency is unknown"),
+        "part_at_least": Param((int, float), 3.0, "each part must be at least this frequent"),
+        "min_length": Param((int,), 6, "shorter tokens are never fusions"),
+    },
+)
 class FusedWords:
     """`Russiawhere`, `Chinawhich`, `thatthe`: an unknown token that splits into a common word
     (or a known name) followed by a function word. The fix inserts a space. A function word in

@@ -12,11 +12,14 @@ from cleanup.rules.registry import REQUIRED, Param, detector
 _OPENER = "\"'“”‘’«»([*_ \t-"
 
 
-@detector("leaked_lines", {
-    "phrases": Param((list,), REQUIRED, "regexes of the leaked text"),
-    "max_line_chars": Param((int,), 300, "a longer line is article text with a leak inside, not a leak"),
-    "flag_inline": Param((bool,), True, "also flag a phrase inside a sentence (not removed)"),
-})
+@detector(
+    "leaked_lines",
+    {
+        "phrases": Param((list,), REQUIRED, "regexes of the leaked text"),
+        "max_line_chars": Param((int,), 300, "a longer line is article text with a leak inside, not a leak"),
+        "flag_inline": Param((bool,), True, "also flag a phrase inside a sentence (not removed)"),
+    },
+)
 class LeakedLines:
     """Model refusals and boilerplate. A line that consists of the leak (quotes, brackets and
     punctuation around it allowed) is removed; inside a sentence it is only flagged."""
@@ -33,7 +36,9 @@ class LeakedLines:
             else:
                 # only a leak on a line of its own matters: anchoring at line starts saves trying
                 # the phrases at every word
-                self.patterns.append(regex.compile(rf"^[{lead}]*(?<!\w)(?P<leak>{p})", regex.IGNORECASE | regex.MULTILINE))
+                self.patterns.append(
+                    regex.compile(rf"^[{lead}]*(?<!\w)(?P<leak>{p})", regex.IGNORECASE | regex.MULTILINE)
+                )
         self.max_line_chars = max_line_chars
         self.flag_inline = flag_inline
 

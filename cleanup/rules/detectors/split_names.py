@@ -9,9 +9,12 @@ from cleanup.rules.model import Context
 from cleanup.rules.registry import REQUIRED, Param, detector
 
 
-@detector("split_names", {
-    "verbs": Param((list,), REQUIRED, "words that take the given name's place"),
-})
+@detector(
+    "split_names",
+    {
+        "verbs": Param((list,), REQUIRED, "words that take the given name's place"),
+    },
+)
 class SplitNames:
     """`Kim Jong-wrote. a to Putin`: a hyphenated name prefix whose given-name part was
     replaced by a verb, often with a stray one-letter fragment after it."""
@@ -42,7 +45,7 @@ class SplitNames:
                 candidates = ctx.names.full_by_prefix.get(prefix, [])
                 spelling_used[prefix] = [c for c in candidates if c in text] or candidates
             in_article = spelling_used[prefix]
-            full = (in_article or [None])[0]
+            full: str | None = in_article[0] if in_article else None
             suggestion = []
             end = m.end() if m.group("stray") else m.end("frag")
             if full:
@@ -52,7 +55,7 @@ class SplitNames:
                     m.start(),
                     end,
                     suggestion[0] if suggestion else None,
-                    f"`{text[m.start():end]}`: the name `{prefix}-…` lost its given name"
+                    f"`{text[m.start() : end]}`: the name `{prefix}-…` lost its given name"
                     + (f"; did you mean `{suggestion[0]}`?" if suggestion else ""),
                     suggestion,
                 )
