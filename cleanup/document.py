@@ -124,9 +124,15 @@ class Document:
             new_start = c.start + cum[i]
             return new_start if side == "start" else new_start + len(c.replacement or "")
 
+        kept = []
         for f in self.findings:
+            had_text = f.end > f.start
             f.start = map_pos(f.start, "start")
             f.end = max(f.start, map_pos(f.end, "end"))
+            if had_text and f.end == f.start:
+                continue  # everything it pointed at was removed: it no longer applies
+            kept.append(f)
+        self.findings = kept
 
     def add_finding(self, finding: Finding) -> None:
         self.findings.append(finding)

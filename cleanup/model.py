@@ -104,7 +104,8 @@ class Hit:
 
     `rule` is the finder's own id (a grammar backend's rule name, without its prefix);
     `message` is extra detail for the finding or edit; `category` is a grammar backend's
-    category (`Spelling`, `TYPOS`…), empty for artifact rules."""
+    category (`Spelling`, `TYPOS`…), empty for artifact rules; `severity`, when set, lowers a
+    finding below its rule's severity because the finder's own evidence is weak."""
 
     start: int
     end: int
@@ -113,6 +114,7 @@ class Hit:
     suggestions: list[str] = field(default_factory=list)
     rule: str = ""
     category: str = ""
+    severity: Severity | None = None
 
     def to_list(self) -> list[Any]:
         """Compact form for the results cache."""

@@ -195,9 +195,20 @@ def test_languagetool_findings_at_the_right_offsets_with_non_bmp_text(tmp_path):
     found = {f["rule"]: f for f in rec["findings"]}
     assert found["languagetool:MORFOLOGIK_RULE_EN_US"]["match"] == "teh"
     assert found["languagetool:MORFOLOGIK_RULE_EN_US"]["suggestions"] == ["the"]
-    assert found["languagetool:MORFOLOGIK_RULE_EN_US"]["severity"] == "warning"
+    # uncalibrated rules report without blocking; a project raises the ones it trusts
+    assert found["languagetool:MORFOLOGIK_RULE_EN_US"]["severity"] == "info"
     assert found["languagetool:EN_A_VS_AN"]["match"] == "a "
     assert_all_invariants(Pipeline(Options(grammar="none")), rec)
+    mine = tmp_path / "rules"
+    mine.mkdir()
+    (mine / "grammar.yaml").write_text('grammar:\n  warning_rules: ["languagetool:MORFOLOGIK_RULE_EN_US"]\n')
+    with FakeLanguageTool() as lt:
+        p = Pipeline(Options(grammar="languagetool", languagetool_url=lt.url, use_cache=False, rule_dirs=[str(mine)]))
+        rec = p.clean(Article(id="a", source="a", text=text)).to_dict()
+        p.close()
+    found = {f["rule"]: f for f in rec["findings"]}
+    assert found["languagetool:MORFOLOGIK_RULE_EN_US"]["severity"] == "warning"
+    assert found["languagetool:EN_A_VS_AN"]["severity"] == "info"
 
 
 def test_languagetool_cli_on_seeds_and_name_suppression(tmp_path):

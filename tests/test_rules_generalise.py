@@ -67,10 +67,14 @@ def test_boilerplate_preamble_removed(pipeline_none):
 
 
 def test_refusal_inside_a_sentence_is_only_flagged(pipeline_none):
-    text = "The chatbot answered that as an AI language model it had no opinion on the vote."
+    text = "The figures for March are final. As an AI language model, I cannot verify them for you."
     rec = clean(pipeline_none, text)
     assert rec["text"] == text
     assert any(f["rule"] == "refusal-leak" for f in rec["findings"])
+    # a sentence *about* a chatbot is news
+    news = "The chatbot answered that as an AI language model it had no opinion on the vote."
+    rec = clean(pipeline_none, news)
+    assert rec["text"] == news and not any(f["rule"] == "refusal-leak" for f in rec["findings"])
 
 
 @pytest.mark.parametrize(

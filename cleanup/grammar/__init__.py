@@ -44,9 +44,17 @@ class GrammarConfig:
     spelling_rules: list[str] = field(default_factory=list)  # rules whose findings are misspellings
     repetition_rules: list[str] = field(default_factory=list)  # rules that honour the doubling allow-list
     unsafe_fix_allowlist: list[str] = field(default_factory=list)  # `backend:Rule` applied with --unsafe-fixes
-    severity: dict[str, Severity] = field(default_factory=dict)  # rule -> severity, overriding the category's
+    warning_rules: list[str] = field(default_factory=list)  # `backend:Rule` that earn `warning`; the rest are info
+    severity: dict[str, Severity] = field(default_factory=dict)  # `backend:Rule` -> severity, overriding both
 
-    LIST_KEYS = ("spelling_rules", "repetition_rules", "unsafe_fix_allowlist")
+    LIST_KEYS = ("spelling_rules", "repetition_rules", "unsafe_fix_allowlist", "warning_rules")
+
+    def severity_of(self, rule: str) -> Severity:
+        """A grammar finding's severity: its override, `warning` for the rules that earned it
+        on clean human text (scripts/precision_table.py), `info` for every other."""
+        if rule in self.severity:
+            return self.severity[rule]
+        return Severity.WARNING if rule in self.warning_rules else Severity.INFO
 
     @classmethod
     def from_sections(cls, sections: list[tuple[Path, dict[str, Any]]]) -> GrammarConfig:

@@ -18,7 +18,7 @@ from cleanup.rules.registry import REQUIRED, Param, rule_kind
 @rule_kind(
     "phrase",
     {
-        "phrases": Param((list,), REQUIRED, "literals, or regexes with `regex: true`"),
+        "phrases": Param((list,), REQUIRED, "literals, or regexes with `regex: true`", items=str),
         "regex": Param((bool,), False, "the phrases are regular expressions (the `regex` module's syntax)"),
         "ignore_case": Param((bool,), True, "match regardless of case"),
         "word_boundary": Param((bool,), True, "match whole words only"),
@@ -107,8 +107,8 @@ def doubled_words(text: str) -> list:
     "repetition",
     {
         "tokens": Param((list, str), "any", "the words that count (`any`: every word)"),
-        "exclude": Param((list,), [], "words that never count"),
-        "allow": Param((list,), [], "regexes matched at the doubling: grammatical doublings to leave alone"),
+        "exclude": Param((list,), [], "words that never count", items=str),
+        "allow": Param((list,), [], "regexes matched at the doubling: grammatical doublings to leave alone", items=str),
         "ignore_capitalized": Param((bool,), True, "leave `Fang Fang`, `Bora Bora` (both copies capitalised) alone"),
     },
 )

@@ -23,7 +23,7 @@ from typing import Any
 from cleanup.model import FixSafety, Severity
 from cleanup.registry import UnknownName, closest
 from cleanup.rules.model import Names, Rule, RuleError, RuleSet
-from cleanup.rules.registry import REQUIRED, RuleKind, load_builtin_kinds
+from cleanup.rules.registry import REQUIRED, Param, RuleKind, load_builtin_kinds
 
 REQUIRED_KEYS = ("id", "name", "category", "severity", "message", "fix", "kind")
 OPTIONAL_KEYS = ("examples", "rationale", "fix_safety", "skip_quotes", "keep_finding")
@@ -268,6 +268,13 @@ def _decode_params(kind: RuleKind, given: dict[str, Any], where: str, prefix: st
                 raise RuleError(
                     f"{where}: field `{prefix}{key}` must be {spec.type_names()}, got {type(value).__name__}"
                 )
+            if spec.items is not None and isinstance(value, list):
+                for i, item in enumerate(value):
+                    if not isinstance(item, spec.items) or isinstance(item, bool):
+                        raise RuleError(
+                            f"{where}: field `{prefix}{key}[{i}]` must be {Param((spec.items,)).type_names()}, got {item!r}"
+                            + (" (YAML reads on/off/yes/no as true/false: quote it)" if isinstance(item, bool) else "")
+                        )
             out[key] = value
         elif spec.default is REQUIRED:
             raise RuleError(f"{where}: field `{prefix}{key}` is required for `{kind.name}`")

@@ -148,8 +148,14 @@ class Context:
         return entry[1]
 
     def zipf(self, word: str, lang: str = "en") -> float:
+        return self._lexicon().zipf(word, lang)
+
+    def ending_share(self, ending: str) -> float:
+        return self._lexicon().ending_share(ending)
+
+    def _lexicon(self) -> Lexicon:
         if self.lexicon is None:
             from cleanup.lexicon import Lexicon
 
             self.lexicon = Lexicon()
-        return self.lexicon.zipf(word, lang)
+        return self.lexicon

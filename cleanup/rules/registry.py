@@ -25,6 +25,7 @@ class Param:
     types: tuple[type, ...]
     default: Any = REQUIRED
     doc: str = ""
+    items: type | None = None  # for a list: the type of every item (YAML reads `on`/`no` as booleans)
 
     def type_names(self) -> str:
         return " or ".join(

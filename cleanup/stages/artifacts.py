@@ -27,7 +27,8 @@ def finding_for(rule: Rule, hit: Hit, start: int | None = None, end: int | None 
     message = rule.message if not hit.message else f"{rule.message} ({hit.message})"
     s = hit.start if start is None else start
     e = hit.end if end is None else end
-    return Finding(STAGE, rule.id, rule.severity, s, e, "", message, list(hit.suggestions))
+    severity = rule.severity if hit.severity is None or hit.severity.rank > rule.severity.rank else hit.severity
+    return Finding(STAGE, rule.id, severity, s, e, "", message, list(hit.suggestions))
 
 
 def run_rule(doc: Document, rule: Rule, ctx: Context, fix_mode: FixMode, sticky: set[int] | None = None) -> None:

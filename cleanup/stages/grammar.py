@@ -28,39 +28,6 @@ if TYPE_CHECKING:  # pragma: no cover
 STAGE = "grammar"
 _PARAGRAPH = re.compile(r"[^\n]+")
 
-WARNING_CATEGORIES = {
-    # Harper's lint kinds and LanguageTool's category ids that mean "probably wrong";
-    # the rest (style, readability, typography...) are info
-    "Spelling",
-    "Grammar",
-    "Agreement",
-    "BoundaryError",
-    "Eggcorn",
-    "Malapropism",
-    "Punctuation",
-    "Repetition",
-    "Typo",
-    "Usage",
-    "WordChoice",
-    "Capitalization",
-    "Miscellaneous",
-    "Nonstandard",
-    "TYPOS",
-    "GRAMMAR",
-    "CONFUSED_WORDS",
-    "PUNCTUATION",
-    "CASING",
-    "COMPOUNDING",
-    "SEMANTICS",
-    "MISC",
-    "NONSTANDARD_PHRASES",
-}
-
-
-def default_severity(lint: Hit) -> Severity:
-    return Severity.WARNING if lint.category in WARNING_CATEGORIES else Severity.INFO
-
-
 _WORD_AT = re.compile(r"[\w’'-]+")
 
 
@@ -223,7 +190,7 @@ class GrammarStage:
                 if self.unsafe_fixes and rule in settings.unsafe_fix_allowlist and len(lint.suggestions) == 1:
                     changes.append(Hit(start, end, lint.suggestions[0], lint.message, rule=rule))
                     continue
-                severity = settings.severity.get(lint.rule) or default_severity(lint)
+                severity = settings.severity_of(rule)
                 doc.add_finding(
                     Finding(
                         STAGE, rule, severity, start, end, text[start:end], lint.message, list(lint.suggestions[:5])

@@ -2,4 +2,12 @@
 its matcher classes with `@detector(name, params)`; a rule file uses one with
 `kind: detector`, `detector: NAME` and `params: {...}`."""
 
-from cleanup.rules.detectors import foreign, fused_words, leaks, negation, split_names  # noqa: F401
+from cleanup.rules.detectors import (  # noqa: F401  (registration)
+    assistant_leaks,
+    foreign,
+    fused_words,
+    leaks,
+    negation,
+    segmentation,
+    split_names,
+)

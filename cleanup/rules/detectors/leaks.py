@@ -15,7 +15,7 @@ _OPENER = "\"'“”‘’«»([*_ \t-"
 @detector(
     "leaked_lines",
     {
-        "phrases": Param((list,), REQUIRED, "regexes of the leaked text"),
+        "phrases": Param((list,), REQUIRED, "regexes of the leaked text", items=str),
         "max_line_chars": Param((int,), 300, "a longer line is article text with a leak inside, not a leak"),
         "flag_inline": Param((bool,), True, "also flag a phrase inside a sentence (not removed)"),
     },

@@ -15,8 +15,10 @@ NEGATION = re.compile(r"\b(?:not|never|no|nobody|nothing|neither|nor|none|cannot
 @detector(
     "doubled_negation",
     {
-        "particles": Param((list,), REQUIRED, "negation particles left at a sentence end"),
-        "allow_before": Param((list,), REQUIRED, "a particle after these words is English (`or not.`, `I hope not.`)"),
+        "particles": Param((list,), REQUIRED, "negation particles left at a sentence end", items=str),
+        "allow_before": Param(
+            (list,), REQUIRED, "a particle after these words is English (`or not.`, `I hope not.`)", items=str
+        ),
     },
 )
 class DoubledNegation:

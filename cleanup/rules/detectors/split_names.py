@@ -12,7 +12,7 @@ from cleanup.rules.registry import REQUIRED, Param, detector
 @detector(
     "split_names",
     {
-        "verbs": Param((list,), REQUIRED, "words that take the given name's place"),
+        "verbs": Param((list,), REQUIRED, "words that take the given name's place", items=str),
     },
 )
 class SplitNames:
