@@ -149,6 +149,8 @@ class FusedWords:
         if ctx.names.is_name_token(prefix) or re.search(rf"(?<![\w-]){re.escape(prefix)}(?![\w-])", text):
             return 3
         z = ctx.zipf(prefix.lower())
+        if prefix.islower() and z < 3.0:
+            return 0  # a lower-case prefix must be a common word: names are capitalised (`quan|to`)
         return 3 if z >= 4.5 else 2 if z >= 3.0 else 1 if z >= 1.5 else 0
 
     def score(
@@ -206,8 +208,8 @@ class FusedWords:
             token = m.group()
             if counts[token] > 1 or token.isupper():
                 continue  # used twice the same way: a name or a term
-            if _quoted_as_term(text, m.start(), m.end()):
-                continue
+            if _quoted_as_term(text, m.start(), m.end()) or ctx.in_skip_span(m.start(), m.end()):
+                continue  # a quoted term; a paragraph in another language (`quanto`)
             best = None
             zipf_token = ctx.zipf(token.lower())
             for i in range(2, len(token) - 1):
