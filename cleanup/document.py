@@ -14,6 +14,9 @@ from typing import Any
 
 from cleanup.model import Article, Edit, Finding, Hit, LanguageGuess, Severity
 
+# line endings are normalised everywhere, code included: `check --fix` writes the file's own back
+UNPROTECTED_RULES = frozenset({"line-endings"})
+
 
 class SpanIndex:
     """Spans sorted once, so that 'is this inside / overlapping a known span?' costs a binary
@@ -59,6 +62,23 @@ class Document:
         self.findings: list[Finding] = []
         self.language: LanguageFacts | None = None
         self.notes: dict[str, Any] = {}  # what one stage tells a later one (e.g. unchecked paragraphs)
+        # spans that are not prose (code, URLs, markup): no edit may touch them, no finding
+        # may point into them; they move with the edits like findings do
+        self.protected: list[list[int]] = []
+        self._protected_index: SpanIndex | None = None
+
+    def protect(self, spans: list[tuple[int, int]]) -> None:
+        self.protected = [[s, e] for s, e in spans if e > s]
+        self._protected_index = None
+
+    def touches_protected(self, start: int, end: int) -> bool:
+        if not self.protected:
+            return False
+        if self._protected_index is None:
+            self._protected_index = SpanIndex((s, e) for s, e in self.protected)
+        if end == start:
+            return any(s < start < e for s, e in self.protected)
+        return self._protected_index.overlaps(start, end)
 
     @classmethod
     def from_article(cls, article: Article) -> Document:
@@ -79,6 +99,8 @@ class Document:
             assert c.replacement is not None, c
             if self.text[c.start : c.end] == c.replacement:
                 continue  # a no-op is not an edit
+            if c.rule not in UNPROTECTED_RULES and self.touches_protected(c.start, c.end):
+                continue  # code, a URL, markup: never edited
             if c.start < last_end:
                 skipped.append(c)
                 continue
@@ -103,8 +125,8 @@ class Document:
         return skipped
 
     def _move_findings(self, accepted: list[Hit]) -> None:
-        """Map every finding's span from the old text to the new one."""
-        if not self.findings:
+        """Map every finding's (and protected span's) span from the old text to the new one."""
+        if not self.findings and not self.protected:
             return
         starts = [c.start for c in accepted]
         # cumulative shift before change i
@@ -124,6 +146,10 @@ class Document:
             new_start = c.start + cum[i]
             return new_start if side == "start" else new_start + len(c.replacement or "")
 
+        for span in self.protected:
+            span[0] = map_pos(span[0], "start")
+            span[1] = max(span[0], map_pos(span[1], "end"))
+        self._protected_index = None
         kept = []
         for f in self.findings:
             had_text = f.end > f.start
@@ -135,6 +161,8 @@ class Document:
         self.findings = kept
 
     def add_finding(self, finding: Finding) -> None:
+        if self.touches_protected(finding.start, finding.end):
+            return  # code, a URL, markup: not prose, never flagged
         self.findings.append(finding)
 
     def not_converged(self, stage: str, rounds: int, what: str) -> None:

@@ -20,7 +20,10 @@ from typing import Any
 from cleanup.model import Article, Severity
 from cleanup.reader import decode
 
-IGNORE_COMMENT = re.compile(r"<!--\s*cleanup:\s*ignore(?:\s+([\w:,\s-]+?))?\s*-->")
+IGNORE_COMMENT = re.compile(r"<!--\s*cleanup:\s*ignore(?:\s+([\w:,\s*-]+?))?\s*-->")
+# a plain-text file's last line `cleanup: ignore RULE, RULE` (or all rules, without a list)
+IGNORE_MARKER_LINE = re.compile(r"^[ \t]*cleanup:[ \t]*ignore(?:[ \t]+([\w:,\t *-]+?))?[ \t]*$")
+JSONL_IGNORE_FIELD = "cleanup_ignore"  # a JSONL record's list of rule ids to ignore ("*": all)
 CONTEXT = 20
 NOT_REPORTED_EDITS = {"line-endings"}  # --fix keeps the file's own line endings
 
@@ -44,7 +47,7 @@ class Diagnostic:
         return {"file": self.path, "rule": self.rule, "match": self.match, "context": self.context}
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("path", "line", "col", "rule", "severity", "message", "fixable")}
+        return {k: getattr(self, k) for k in ("path", "line", "col", "rule", "severity", "match", "message", "fixable")}
 
 
 @dataclass
@@ -179,17 +182,24 @@ class Checker:
         return out
 
     def check_file(self, path: Path, display: str) -> FileResult:
-        result = FileResult(display)
+        from cleanup.reader import SUPPORTED, unsupported_reason
+
+        if path.suffix.lower() not in SUPPORTED:
+            return FileResult(display, error=unsupported_reason(Path(display)))
         try:
             data = path.read_bytes()
         except OSError as exc:
-            result.error = f"{display}: cannot read: {exc.strerror or exc}"
-            return result
+            return FileResult(display, error=f"{display}: cannot read: {exc.strerror or exc}")
+        return self.check_bytes(data, display, path.suffix.lower())
+
+    def check_bytes(self, data: bytes, display: str, suffix: str) -> FileResult:
+        """Check the content of one file (`suffix` says how to read it: .txt, .md, .jsonl)."""
+        result = FileResult(display)
         result.old_content = data
-        if path.suffix.lower() == ".jsonl":
+        if suffix == ".jsonl":
             self._check_jsonl(data, display, result)
         else:
-            self._check_text(data, display, result, markdown=path.suffix.lower() == ".md")
+            self._check_text(data, display, result, markdown=suffix == ".md")
         return result
 
     def _check_text(self, data: bytes, display: str, result: FileResult, markdown: bool) -> None:
@@ -198,13 +208,16 @@ class Checker:
         except UnicodeError as exc:
             result.error = f"{display}: cannot decode: {exc}"
             return
-        record = self.pipeline.process(Article(id=display, source=display, text=text)).to_dict()
+        article = Article(id=display, source=display, text=text, format="markdown" if markdown else "text")
+        record = self.pipeline.process(article).to_dict()
         if "error" in record:
             result.error = record["error"]
             return
         reported = self._report(display, record, lambda pos: _line_col(text, pos))
         if markdown:
             reported = apply_inline_ignores(text, reported)
+        else:
+            reported = ignore_by_marker_line(text, reported)
         result.reported = reported
         fixed = record["text"]
         if "\r\n" in text:
@@ -239,17 +252,21 @@ class Checker:
                 )
                 continue
             cols = string_columns(raw, *span)
-            record = self.pipeline.process(
-                Article(id=str(obj.get("id", lineno)), source=display, text=obj["text"], line=lineno)
-            ).to_dict()
+            fmt = obj.get("format") if obj.get("format") in ("text", "markdown") else "text"
+            article = Article(id=str(obj.get("id", lineno)), source=display, text=obj["text"], line=lineno, format=fmt)
+            record = self.pipeline.process(article).to_dict()
             if "error" in record:
                 result.reported.append(
                     Diagnostic(display, lineno, 1, "internal", "error", record["error"], False, "", "")
                 )
                 continue
-            result.reported.extend(
-                self._report(display, record, lambda pos, ln=lineno, c=cols: (ln, c[min(pos, len(c) - 1)] + 1))
-            )
+            located = self._report(display, record, lambda pos, ln=lineno, c=cols: (ln, c[min(pos, len(c) - 1)] + 1))
+            ignored = obj.get(JSONL_IGNORE_FIELD)
+            if isinstance(ignored, str):
+                ignored = [ignored]
+            if isinstance(ignored, list):
+                located = [d for d in located if not ("*" in ignored or d.rule in ignored)]
+            result.reported.extend(located)
             if record["text"] != obj["text"]:
                 new_value = json.dumps(record["text"], ensure_ascii=raw.isascii())
                 ending = raw_bytes[len(body) :]
@@ -257,6 +274,21 @@ class Checker:
                 changed = True
         if changed:
             result.new_content = b"".join(out_lines)
+
+
+def _rule_list(raw: str | None) -> set[str] | None:
+    return {r.strip() for r in (raw or "").replace(",", " ").split()} - {"*"} or None
+
+
+def ignore_by_marker_line(text: str, reported: list[Diagnostic]) -> list[Diagnostic]:
+    """A plain-text file whose last line is `cleanup: ignore RULE, RULE` ignores those rules
+    (every rule without a list) in the whole file."""
+    lines = text.rstrip("\r\n").rsplit("\n", 1)
+    m = IGNORE_MARKER_LINE.match(lines[-1].rstrip("\r"))
+    if not m:
+        return reported
+    rules = _rule_list(m.group(1))
+    return [d for d in reported if not (rules is None or d.rule in rules)]
 
 
 def apply_inline_ignores(text: str, reported: list[Diagnostic]) -> list[Diagnostic]:
@@ -268,7 +300,7 @@ def apply_inline_ignores(text: str, reported: list[Diagnostic]) -> list[Diagnost
         m = IGNORE_COMMENT.search(line)
         if not m:
             continue
-        rules = {r.strip() for r in (m.group(1) or "").replace(",", " ").split()} or None
+        rules = _rule_list(m.group(1))
         target = n + 1 if not line[: m.start()].strip() else n
         ignored[target] = rules
     keep = []
@@ -336,13 +368,21 @@ def at_least(severity: str, minimum: str) -> bool:
     return Severity(severity).rank >= Severity(minimum).rank
 
 
+def quoted(match: str, limit: int = 40) -> str:
+    """The matched text as a reader sees it: one line, shortened, in backticks."""
+    shown = match.replace("\n", "⏎")
+    if len(shown) > limit:
+        shown = shown[: limit - 1] + "…"
+    return f"`{shown}` " if shown.strip() else ""
+
+
 def format_text(r: Diagnostic) -> str:
-    return f"{r.path}:{r.line}:{r.col}: {r.rule} {'[*] ' if r.fixable else ''}{r.message}"
+    return f"{r.path}:{r.line}:{r.col}: {r.rule} {'[*] ' if r.fixable else ''}{quoted(r.match)}{r.message}"
 
 
 def format_github(r: Diagnostic) -> str:
     level = {"error": "error", "warning": "warning", "info": "notice"}[r.severity]
-    message = r.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    message = (quoted(r.match) + r.message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return f"::{level} file={r.path},line={r.line},col={r.col},title=cleanup {r.rule}::{message}"
 
 

@@ -82,6 +82,7 @@ class Article:
     line: int | None = None  # 1-based line number for JSONL input
     extra: dict[str, Any] = field(default_factory=dict)  # other JSONL fields, carried through
     decode_note: str | None = None  # set when the bytes needed a fallback decoding
+    format: str = "text"  # "text" or "markdown" (a .md file, or a JSONL `format` field)
 
 
 @dataclass

@@ -25,6 +25,7 @@ class Options:
     cache_dir: str | None = None
     use_cache: bool = True
     max_bytes: int = DEFAULT_MAX_BYTES
+    severity: dict[str, str] = field(default_factory=dict)  # rule id -> severity, from the configuration
 
     def __post_init__(self) -> None:
         self.fix_mode = FixMode(self.fix_mode)

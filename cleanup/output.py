@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -46,17 +45,14 @@ def keep_mode(tmp: Path, path: Path) -> None:
 
 
 def read_records(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
-    """(line number, record or None, parse error or None) for each non-empty line."""
+    """(line number, record or None, problem or None) for each non-empty line of a JSONL file."""
+    from cleanup.reader import json_lines
+
     with open(path, "rb") as fh:
-        for n, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            try:
-                rec = json.loads(raw)
-            except (ValueError, RecursionError) as exc:
-                yield n, None, f"not valid JSON: {type(exc).__name__ if isinstance(exc, RecursionError) else exc}"
-                continue
-            if not isinstance(rec, dict):
+        for n, rec, problem in json_lines(fh, max_bytes=1 << 62):
+            if problem is not None:
+                yield n, None, problem
+            elif not isinstance(rec, dict):
                 yield n, None, "not a JSON object"
-                continue
-            yield n, rec, None
+            else:
+                yield n, rec, None

@@ -19,6 +19,8 @@ from cleanup.options import DEFAULT_MAX_BYTES
 
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIX = ".jsonl"
+SUPPORTED = (*TEXT_SUFFIXES, JSONL_SUFFIX)
+UNSUPPORTED = "unsupported file type"  # the start of an unsupported file's error, counted apart
 
 Item = Article | ReadError
 
@@ -56,7 +58,9 @@ def article_id(path: Path, root: Path | None) -> str:
 
 
 def iter_input_files(inputs: list[str]) -> Iterator[tuple[Path | None, Path | None]]:
-    """Yield (root, file) for every input file, in a stable order; (None, None) for stdin."""
+    """Yield (root, file) for every input file, in a stable order; (None, None) for stdin.
+    Folders are walked recursively, skipping hidden files and folders (`.git`); files of any
+    type are yielded, so that an unsupported one becomes an error record, not a silent skip."""
     for raw in inputs:
         if raw == "-":
             yield None, None
@@ -66,9 +70,7 @@ def iter_input_files(inputs: list[str]) -> Iterator[tuple[Path | None, Path | No
             files = [
                 f
                 for f in p.rglob("*")
-                if f.is_file()
-                and f.suffix.lower() in TEXT_SUFFIXES + (JSONL_SUFFIX,)
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
             ]
             for f in sorted(files, key=lambda f: f.relative_to(p).as_posix()):
                 yield p, f
@@ -76,6 +78,15 @@ def iter_input_files(inputs: list[str]) -> Iterator[tuple[Path | None, Path | No
             yield p.parent, p
         else:
             raise InputError(f"{raw}: no such file or folder")
+
+
+def unsupported_reason(path: Path) -> str:
+    suffix = path.suffix.lower() or "(none)"
+    if suffix in (".html", ".htm", ".xhtml"):
+        hint = "HTML is not read as an article (its markup would be checked and fixed as text): extract the text to .txt or .md first"
+    else:
+        hint = f"cleanup reads {', '.join(SUPPORTED)} files"
+    return f"{path}: {UNSUPPORTED} `{suffix}`: {hint}"
 
 
 def read_inputs(inputs: list[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
@@ -86,6 +97,9 @@ def read_inputs(inputs: list[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterat
             continue
         art_id = article_id(path, root)
         source = str(path)
+        if path.suffix.lower() not in SUPPORTED:
+            yield ReadError(art_id, source, unsupported_reason(path))
+            continue
         try:
             size = path.stat().st_size
             if path.suffix.lower() != JSONL_SUFFIX and size > max_bytes:
@@ -119,7 +133,8 @@ def read_bytes(data: bytes, source: str, art_id: str, jsonl: bool, max_bytes: in
     except UnicodeError as exc:
         yield ReadError(art_id, source, f"{source}: cannot decode: {exc}")
         return
-    yield Article(id=art_id, source=source, text=text, decode_note=note)
+    fmt = "markdown" if source.lower().endswith(".md") else "text"
+    yield Article(id=art_id, source=source, text=text, decode_note=note, format=fmt)
 
 
 def read_jsonl_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
@@ -128,26 +143,64 @@ def read_jsonl_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[
         yield from parse_jsonl_lines(fh, str(path), max_bytes)
 
 
+class LineProblem(ValueError):
+    """Why one JSONL line is not a record; the message is the whole explanation."""
+
+
+def _json_line_loader(max_bytes: int):
+    """jsonlines' `loads` for our lines: the size limit, the byte decoding (a BOM, cp1252
+    fallback), and JSON nested too deeply to parse, each a problem of that line only."""
+
+    def loads(raw: bytes | str) -> object:
+        data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+        if len(data) > max_bytes:
+            raise LineProblem(f"line of {len(data)} bytes is over the limit of {max_bytes} (--max-bytes)")
+        try:
+            text, _note = decode(data)
+            return json.loads(text)
+        except RecursionError:
+            raise LineProblem("malformed JSON: nested too deeply to read") from None
+        except (UnicodeError, ValueError) as exc:
+            raise LineProblem(f"malformed JSON: {exc}") from exc
+
+    return loads
+
+
+def json_lines(lines, max_bytes: int) -> Iterator[tuple[int, object | None, str | None]]:
+    """(line number, object or None, problem or None) for every non-empty line, read with
+    jsonlines; a bad line is reported and reading goes on with the next."""
+    import jsonlines
+
+    reader = jsonlines.Reader(lines, loads=_json_line_loader(max_bytes))
+    lineno = 0
+    while True:
+        lineno += 1
+        try:
+            obj = reader.read(allow_none=True)
+        except EOFError:
+            return
+        except jsonlines.InvalidLineError as exc:
+            raw = exc.line if isinstance(exc.line, (str, bytes)) else b""
+            if not raw.strip():
+                continue  # a blank line is not a record
+            cause = exc.__cause__
+            if isinstance(cause, LineProblem):
+                yield lineno, None, str(cause)
+            elif isinstance(cause, UnicodeDecodeError):
+                yield lineno, None, f"not UTF-8 (JSON Lines are UTF-8): {cause}"
+            else:
+                yield lineno, None, f"malformed JSON: {cause or exc}"
+            continue
+        yield lineno, obj, None
+
+
 def parse_jsonl_lines(lines, source: str, max_bytes: int) -> Iterator[Item]:
     seen: set[str] = set()
-    for lineno, raw in enumerate(lines, start=1):
+    for lineno, obj, problem in json_lines(lines, max_bytes):
         where = f"{source}:{lineno}"
         fallback_id = f"{Path(source).stem}:{lineno}"
-        if not raw.strip():
-            continue
-        if len(raw) > max_bytes:
-            yield ReadError(
-                fallback_id,
-                source,
-                f"{where}: line of {len(raw)} bytes is over the limit of {max_bytes} (--max-bytes)",
-                lineno,
-            )
-            continue
-        try:
-            line, _note = decode(raw)
-            obj = json.loads(line)
-        except (UnicodeError, ValueError) as exc:
-            yield ReadError(fallback_id, source, f"{where}: malformed JSON: {exc}", lineno)
+        if problem is not None:
+            yield ReadError(fallback_id, source, f"{where}: {problem}", lineno)
             continue
         if not isinstance(obj, dict):
             yield ReadError(fallback_id, source, f"{where}: expected a JSON object, got {type(obj).__name__}", lineno)
@@ -171,6 +224,10 @@ def parse_jsonl_lines(lines, source: str, max_bytes: int) -> Iterator[Item]:
         seen.add(art_id)
         title = obj.get("title")
         extra = {k: v for k, v in obj.items() if k not in ("id", "text", "title")}
+        fmt = obj.get("format", "text")
+        if fmt not in ("text", "markdown"):
+            yield ReadError(art_id, source, f'{where}: `format` must be "text" or "markdown", got {fmt!r}', lineno)
+            continue
         yield Article(
             id=art_id,
             source=source,
@@ -178,6 +235,7 @@ def parse_jsonl_lines(lines, source: str, max_bytes: int) -> Iterator[Item]:
             title=title if isinstance(title, str) else None,
             line=lineno,
             extra=extra if title is None or isinstance(title, str) else {**extra, "title": title},
+            format=fmt,
         )
 
 

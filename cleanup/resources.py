@@ -18,7 +18,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from cleanup.cache import ResultCache
     from cleanup.grammar import Backend, BackendSpec, GrammarConfig
     from cleanup.lexicon import Lexicon
+    from cleanup.model import Severity
     from cleanup.rules import RuleFiles, RuleSet
+    from cleanup.selection import Selection
 
 
 @dataclass
@@ -54,18 +56,62 @@ class Resources:
             return self._rule_files
 
     @property
+    def selection(self) -> Selection:
+        from cleanup.selection import Selection
+
+        return Selection(list(self.options.select), list(self.options.ignore))
+
+    @property
+    def severity_overrides(self) -> dict[str, Severity]:
+        from cleanup.model import Severity
+
+        try:
+            return {rule: Severity(value) for rule, value in self.options.severity.items()}
+        except ValueError as exc:
+            from cleanup.selection import SelectionError
+
+            raise SelectionError(f"severity: {exc}; use error, warning or info") from None
+
+    @property
     def ruleset(self) -> RuleSet:
         with self._lock:
             if self._ruleset is None:
-                from cleanup.selection import select_rules
+                from cleanup.selection import apply_severity
 
-                self._ruleset = select_rules(self.rule_files.ruleset, self.options.select, self.options.ignore)
+                selected = self.selection.rules(self.rule_files.ruleset)
+                self._ruleset = apply_severity(selected, self.severity_overrides)
             return self._ruleset
 
     def validate(self) -> None:
-        """Load the rules and the grammar settings now: a broken rule file, an unknown rule
-        selector or setting is reported before any article is read."""
-        _ = self.ruleset, self.grammar_config, self.grammar_spec
+        """Load the rules and the grammar settings now: a broken rule file, a selector or a
+        severity override that names no rule, an unknown backend, all fail before any article
+        is read."""
+        from cleanup.selection import SelectionError, unknown_selector
+
+        _ = self.grammar_spec, self.grammar_config
+        self.selection.validate(self.rule_files.ruleset, self.grammar_rule_names)
+        for rule_id in self.severity_overrides:
+            problem = unknown_selector(rule_id, self.rule_files.ruleset.rules, self.grammar_rule_names)
+            if problem or rule_id.endswith("*"):
+                raise SelectionError(f"severity: {rule_id}: {problem or 'name one rule, not a pattern'}")
+        _ = self.ruleset
+
+    def grammar_rule_names(self, backend: str) -> list[str] | None:
+        """A grammar backend's rule names, for checking selectors (None: cannot be known)."""
+        from cleanup.grammar import GRAMMAR_BACKENDS
+
+        spec = GRAMMAR_BACKENDS.get(backend)
+        if spec.rule_names is None:
+            return None
+        key = f"{backend} rule names {spec.cache_key(self.grammar_config, None)}"
+        cached = self.cache.get(key, "") if self.cache is not None else None
+        if cached is not None:
+            return list(cached)
+        names = spec.rule_names()
+        if self.cache is not None:
+            self.cache.put(key, "", names)
+            self.cache.flush()
+        return names
 
     def fingerprint(self) -> str:
         return self.options.fingerprint(self.rule_files.files)
@@ -78,7 +124,9 @@ class Resources:
             if self._grammar_config is None:
                 from cleanup.grammar import GrammarConfig
 
-                self._grammar_config = GrammarConfig.from_sections(self.rule_files.grammar_sections)
+                config = GrammarConfig.from_sections(self.rule_files.grammar_sections)
+                config.severity.update({k: v for k, v in self.severity_overrides.items() if ":" in k})
+                self._grammar_config = config
             return self._grammar_config
 
     @property

@@ -10,7 +10,9 @@ from typing import Any
 def compact(record: dict[str, Any]) -> dict[str, Any]:
     """What the summary needs of a record, small enough to pass between processes cheaply."""
     if "error" in record and "text" not in record:
-        return {"error": record["error"]}
+        from cleanup.reader import UNSUPPORTED
+
+        return {"error": record["error"], "unsupported": UNSUPPORTED in record["error"]}
     return {
         "verdict": record["verdict"],
         "edits": [f"{e['stage']}/{e['rule']}" for e in record["edits"]],
@@ -22,6 +24,7 @@ def compact(record: dict[str, Any]) -> dict[str, Any]:
 class Summary:
     articles: int = 0
     errors: int = 0
+    unsupported: int = 0  # input files of a type cleanup does not read (among `errors`)
     reused: int = 0
     verdicts: Counter = field(default_factory=Counter)
     edits: Counter = field(default_factory=Counter)  # "stage/rule" -> count
@@ -38,6 +41,7 @@ class Summary:
         self.reused += int(reused)
         if "error" in counts:
             self.errors += 1
+            self.unsupported += int(bool(counts.get("unsupported")))
             if len(self.error_messages) < 50:
                 self.error_messages.append(counts["error"])
             return
@@ -55,6 +59,7 @@ class Summary:
         return {
             "articles": self.articles,
             "errors": self.errors,
+            "unsupported_files": self.unsupported,
             "reused": self.reused,
             "verdicts": {v: self.verdicts.get(v, 0) for v in ("clean", "review", "reject")},
             "edits": dict(sorted(self.edits.items())),

@@ -8,8 +8,11 @@ internal error. Heavy libraries are imported inside the commands, so `--help` st
 from __future__ import annotations
 
 import os
+import sys
+from typing import Any, NoReturn
 
 import click
+from click.core import ParameterSource
 
 from cleanup import __version__
 from cleanup.grammar import GRAMMAR_BACKENDS
@@ -67,13 +70,21 @@ def pipeline_options(f):
             show_default=True,
             help="Refuse articles larger than this.",
         ),
+        click.option(
+            "--config",
+            "config_file",
+            type=click.Path(dir_okay=False),
+            default=None,
+            help="Read this configuration file (default: the nearest cleanup.toml or pyproject.toml [tool.cleanup] above the inputs).",
+        ),
+        click.option("--isolated", is_flag=True, help="Ignore every configuration file."),
     ]
     for d in reversed(decorators):
         f = d(f)
     return f
 
 
-def make_options(kw: dict) -> Options:
+def make_options(kw: dict, severity: dict[str, str] | None = None) -> Options:
     if kw["unsafe_fixes"] and kw["no_fix"]:
         raise click.UsageError("--unsafe-fixes and --no-fix contradict each other")
     if kw["grammar"] == "languagetool" and not kw["languagetool_url"] and not os.environ.get("LTP_PATH"):
@@ -93,19 +104,83 @@ def make_options(kw: dict) -> Options:
         cache_dir=kw["cache_dir"],
         use_cache=not kw["no_cache"],
         max_bytes=kw["max_bytes"],
+        severity=dict(severity or {}),
     )
+
+
+def fail(message: str) -> NoReturn:
+    """A usage error: the message on stderr, exit code 2."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
+def usage_errors() -> tuple[type[Exception], ...]:
+    """The exceptions that mean the user asked for something that cannot be done (exit 2)."""
+    from cleanup.config import ConfigError
+    from cleanup.executors.writer import OutputLocked
+    from cleanup.grammar import GrammarBackendError
+    from cleanup.reader import InputError
+    from cleanup.rules import RuleError
+    from cleanup.selection import SelectionError
+
+    return (ConfigError, GrammarBackendError, InputError, OutputLocked, RuleError, SelectionError)
+
+
+def long_name(param: click.Parameter) -> str | None:
+    names = [o for o in getattr(param, "opts", []) if o.startswith("--")]
+    return names[0][2:] if names else None
+
+
+NOT_CONFIGURABLE = ("config", "isolated", "help", "version")
+
+
+def configurable_keys() -> list[str]:
+    """Every long option name of every command: the keys a configuration file may hold."""
+    keys = set()
+    for command in main.commands.values():
+        for param in command.params:
+            name = long_name(param)
+            if name and name not in NOT_CONFIGURABLE and isinstance(param, click.Option):
+                keys.add(name)
+    return sorted(keys)
+
+
+def resolve(ctx: click.Context, config: Any) -> dict[str, Any]:
+    """The command's parameters with every option the user did not give taken from `config`;
+    `config.sources` records where each value came from."""
+    from cleanup.config import ConfigError
+
+    params = dict(ctx.params)
+    sources: dict[str, str] = {}
+    for param in ctx.command.params:
+        name = long_name(param)
+        if not isinstance(param, click.Option) or name is None or param.name is None:
+            continue
+        given = ctx.get_parameter_source(param.name)
+        if name in config.values and given in (ParameterSource.DEFAULT, None):
+            try:
+                params[param.name] = param.type_cast_value(ctx, config.values[name])
+            except click.BadParameter as exc:
+                raise ConfigError(f"{config.source}: `{name}`: {exc.message}") from None
+            sources[name] = config.source
+        elif given is ParameterSource.COMMANDLINE:
+            sources[name] = "command line"
+        elif given is ParameterSource.ENVIRONMENT:
+            sources[name] = "environment"
+        else:
+            sources[name] = "default"
+    config.sources = sources
+    return params
+
+
+def config_of(ctx: click.Context, paths: list[str]) -> Any:
+    """The configuration for `paths`: --config, none with --isolated, else the nearest file."""
+    from cleanup.config import config_for
+
+    return config_for(paths, ctx.params.get("config_file"), bool(ctx.params.get("isolated")), configurable_keys())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cleanup")
-@click.pass_context
-def main(ctx: click.Context) -> None:
+def main() -> None:
     """Clean machine-translated news articles: encoding, language, translation artifacts, grammar."""
-    from cleanup.config import ConfigError, load_config
-
-    try:
-        config, _path = load_config()
-    except ConfigError as exc:
-        raise click.UsageError(f"configuration: {exc}") from exc
-    if config:
-        ctx.default_map = {"run": config, "check": config}

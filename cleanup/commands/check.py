@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
 
-from cleanup.commands.base import main, make_options, pipeline_options
+from cleanup.commands.base import config_of, fail, main, make_options, pipeline_options, resolve, usage_errors
 
 
 @main.command()
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
 @pipeline_options
-@click.option("--fix", is_flag=True, help="Write the safe fixes into the files (exit 1 if a file changed).")
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Write the safe fixes into the files (exit 1 if a file changed); with -, print the fixed text.",
+)
 @click.option("--diff", "show_diff", is_flag=True, help="Print the diff --fix would apply; write nothing.")
 @click.option(
     "--min-severity",
@@ -28,91 +34,130 @@ from cleanup.commands.base import main, make_options, pipeline_options
 @click.option(
     "--baseline", "baseline_path", default=".cleanup-baseline.json", show_default=True, type=click.Path(dir_okay=False)
 )
-def check(files, fix, show_diff, min_severity, fmt, statistics, accept, baseline_path, **kw) -> None:
-    """Check article files (.txt, .md, .jsonl) as a pre-commit hook does.
+@click.option(
+    "--stdin-filename", default="-", help="The name (and type: .txt, .md, .jsonl) of what - reads from stdin."
+)
+@click.pass_context
+def check(ctx: click.Context, **_: object) -> None:
+    """Check article files (.txt, .md, .jsonl; - for stdin) as a pre-commit hook does.
 
-    Prints path:line:col: RULE message per finding; [*] marks what --fix would change.
+    Prints path:line:col: RULE `match` message per finding; [*] marks what --fix would change.
+    Each file is checked with the configuration nearest to it (cleanup.toml or [tool.cleanup]).
     """
-    import json as _json
-    from collections import Counter
-
-    from cleanup.filecheck import Baseline, Checker, at_least, format_github, format_text, unified_diff
-    from cleanup.grammar import GrammarBackendError
+    from cleanup.filecheck import Baseline, Checker
     from cleanup.pipeline import Pipeline
-    from cleanup.rules import RuleError
 
-    if fix and show_diff:
-        raise click.UsageError("--fix writes, --diff only shows: choose one")
-    options = make_options(kw)
-    try:
-        pipeline = Pipeline(options)
-        baseline = Baseline(Path(baseline_path))
-    except (RuleError, ValueError) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    checker = Checker(pipeline, {r.id: r.severity for r in pipeline.ruleset.rules})
-    results = []
+    files = list(ctx.params["files"])
+    if not files:
+        fail("no files to check: name files, or - for stdin")
+    # one pipeline per configuration: files of several projects are each checked by their own
+    groups: dict[object, list[str]] = {}
+    configs = {}
     try:
         for f in files:
-            p = Path(f)
-            if p.suffix.lower() not in (".txt", ".md", ".jsonl"):
-                continue
-            results.append(checker.check_file(p, f))
-    except GrammarBackendError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    finally:
-        pipeline.close()
-    errors = [r.error for r in results if r.error]
-    checked = {r.path for r in results if not r.error}
-    fixed = []
-    for r in results:
-        if r.new_content is None or r.error:
-            continue
-        if show_diff:
-            click.echo(unified_diff(r), nl=False)
-        elif fix:
-            from cleanup.output import atomic_write_bytes
+            config = config_of(ctx, [f])
+            groups.setdefault(config.path, []).append(f)
+            configs[config.path] = config
+    except usage_errors() as exc:
+        fail(str(exc))
+    results = []
+    kw: dict = {}
+    for key, group in groups.items():
+        try:
+            kw = resolve(ctx, configs[key])
+            if kw["fix"] and kw["show_diff"]:
+                raise click.UsageError("--fix writes, --diff only shows: choose one")
+            pipeline = Pipeline(make_options(kw, configs[key].severity))
+            pipeline.resources.validate()
+            baseline = Baseline(Path(kw["baseline_path"]))
+        except (*usage_errors(), ValueError) as exc:
+            fail(str(exc))
+        checker = Checker(pipeline, {r.id: r.severity for r in pipeline.ruleset.rules})
+        try:
+            for f in group:
+                if f == "-":
+                    name = kw["stdin_filename"]
+                    suffix = Path(name).suffix.lower() if name != "-" else ".txt"
+                    results.append((checker.check_bytes(sys.stdin.buffer.read(), name, suffix), checker, baseline, kw))
+                else:
+                    results.append((checker.check_file(Path(f), f), checker, baseline, kw))
+        except usage_errors() as exc:
+            fail(str(exc))
+        finally:
+            pipeline.close()
+    report(results, kw)
 
-            atomic_write_bytes(Path(r.path), r.new_content)
+
+def report(results: list, kw: dict) -> None:
+    from cleanup.filecheck import at_least, format_github, format_text, unified_diff
+    from cleanup.output import atomic_write_bytes
+
+    fix, show_diff, fmt, statistics = kw["fix"], kw["show_diff"], kw["fmt"], kw["statistics"]
+    min_severity = kw["min_severity"]
+    errors = [r.error for r, *_ in results if r.error]
+    fixed = []
+    reported = []
+    for r, checker, baseline, group_kw in results:
+        if r.error:
+            continue
+        min_severity = group_kw["min_severity"]  # a project's configuration may set its own
+        if r.new_content is not None and show_diff:
+            click.echo(unified_diff(r), nl=False)
+        elif r.new_content is not None and fix:
+            if r.path == "-" or (r.path == kw["stdin_filename"] and "-" in kw["files"]):
+                sys.stdout.buffer.write(r.new_content)  # stdin fixed: the text goes to stdout, as ruff does
+            else:
+                atomic_write_bytes(Path(r.path), r.new_content)
             fixed.append(r.path)
-            # what --fix wrote is done: listed once as fixed, no longer a finding
-            for x in r.reported:
-                if x.fixable and at_least(x.severity, min_severity) and fmt == "text" and not statistics:
-                    click.echo(format_text(x).replace(" [*] ", " [fixed] ", 1))
-            r.reported = [x for x in r.reported if not x.fixable]
+            if fmt == "text" and not statistics:
+                for x in r.reported:
+                    if x.fixable and at_least(x.severity, min_severity):
+                        click.echo(f"{r.path}: fixed {x.rule} `{x.match}`", err=r.path == "-")
+            # what is left is reported at its place in the file as written now
+            after = checker.check_bytes(r.new_content, r.path, Path(r.path).suffix.lower() or ".txt")
+            r.reported = [x for x in after.reported if not x.fixable]
+        kept = [x for x in r.reported if at_least(x.severity, min_severity)]
+        reported.append((r, baseline, kept))
     if show_diff:
         for e in errors:
             click.echo(f"error: {e}", err=True)
-        sys.exit(2 if errors else 1 if any(r.new_content for r in results if not r.error) else 0)
-    reported = [x for r in results for x in r.reported if at_least(x.severity, min_severity)]
-    reported.sort(key=lambda x: (x.path, x.line, x.col, x.rule))
-    if accept:
-        n = baseline.accept(reported, checked)
-        click.echo(f"accepted {n} finding(s) into {baseline_path}")
+        sys.exit(2 if errors else 1 if any(r.new_content for r, *_ in results if not r.error) else 0)
+    if kw["accept"]:
+        n = 0
+        for r, baseline, kept in reported:
+            n += baseline.accept(kept, {r.path})
+        click.echo(f"accepted {n} finding(s) into {kw['baseline_path']}")
         sys.exit(2 if errors else 0)
-    reported, stale = baseline.filter(reported, checked)
+    remaining = []
+    stale = []
+    for r, baseline, kept in reported:
+        left, gone = baseline.filter(kept, {r.path})
+        remaining += left
+        stale += gone
+    remaining.sort(key=lambda x: (x.path, x.line, x.col, x.rule))
     if statistics:
-        counts = Counter((x.rule, x.fixable) for x in reported)
+        counts = Counter((x.rule, x.fixable) for x in remaining)
         for (rule, fixable), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             click.echo(f"{n:5d}  {rule}{'  [*]' if fixable else ''}")
     elif fmt == "json":
-        click.echo(_json.dumps([x.to_dict() for x in reported], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([x.to_dict() for x in remaining], indent=2, ensure_ascii=False))
     else:
-        for x in reported:
+        for x in remaining:
             click.echo(format_github(x) if fmt == "github" else format_text(x))
     for entry in stale:
         click.echo(f"{entry['file']}: baseline entry no longer matches: {entry['rule']} {entry['match']!r}", err=True)
     for e in errors:
         click.echo(f"error: {e}", err=True)
     if fmt == "text" and not statistics:
-        n_fix = sum(1 for x in reported if x.fixable)
-        summary = f"Found {len(reported)} finding(s)"
+        n_fix = sum(1 for x in remaining if x.fixable)
+        summary = f"Found {len(remaining)} finding(s)"
         if n_fix and not fix:
             summary += f" ({n_fix} fixable with --fix)"
         if fixed:
             summary += f"; fixed {len(fixed)} file(s): {', '.join(fixed)}"
-        click.echo(summary + ".")
+        if remaining and not fix:
+            summary += "; accept reviewed ones with `cleanup check --accept FILES`"
+        click.echo(summary + ".", err=bool(fixed) and "-" in kw["files"])
     if errors:
         sys.exit(2)
-    sys.exit(1 if reported or fixed else 0)
+    sys.exit(1 if remaining or fixed else 0)

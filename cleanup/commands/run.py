@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from cleanup.commands.base import main, make_options, pipeline_options
+from cleanup.commands.base import config_of, fail, main, make_options, pipeline_options, resolve, usage_errors
 
 
 @main.command()
@@ -24,44 +24,56 @@ from cleanup.commands.base import main, make_options, pipeline_options
 @click.option("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster of -j workers).")
 @click.option("--shard-mb", type=float, default=4.0, show_default=True, help="Dask: size of a JSONL shard.")
 @click.option("--no-report", is_flag=True, help="Do not write report.html.")
-def run(inputs, out_dir, jobs, resume, no_incremental, executor, scheduler, shard_mb, no_report, **kw) -> None:
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="No articles, or files of an unsupported type, are reported but not a usage error (exit 1, not 2).",
+)
+@click.pass_context
+def run(ctx: click.Context, **_: object) -> None:
     """Clean articles: INPUT is a folder (recursive), a .txt/.md/.jsonl file, or - for stdin.
 
     Writes OUT/cleaned.jsonl (one record per article), OUT/summary.json and OUT/report.html.
+    A run that finds no article, or files it cannot read as articles (.html, .pdf…), says so
+    and exits 2 (1 with --allow-empty).
     """
     from cleanup.executors import RunRequest, run_batch
-    from cleanup.executors.writer import OutputLocked
-    from cleanup.grammar import GrammarBackendError
-    from cleanup.reader import InputError
-    from cleanup.rules import RuleError
 
-    options = make_options(kw)
-    jobs = jobs or os.cpu_count() or 1
     try:
-        summary = run_batch(
-            RunRequest(
-                list(inputs),
-                Path(out_dir),
-                options,
-                jobs=jobs,
-                resume=resume,
-                incremental=not no_incremental,
-                progress=sys.stderr.isatty(),
-                scheduler=scheduler,
-                shard_bytes=max(1, int(shard_mb * 1024 * 1024)),
-            ),
-            executor=executor,
+        config = config_of(ctx, list(ctx.params["inputs"]))
+        kw = resolve(ctx, config)
+        options = make_options(kw, config.severity)
+        out_dir = Path(kw["out_dir"])
+        jobs = kw["jobs"] or os.cpu_count() or 1
+        request = RunRequest(
+            list(kw["inputs"]),
+            out_dir,
+            options,
+            jobs=jobs,
+            resume=kw["resume"],
+            incremental=not kw["no_incremental"],
+            progress=sys.stderr.isatty(),
+            scheduler=kw["scheduler"],
+            shard_bytes=max(1, int(kw["shard_mb"] * 1024 * 1024)),
         )
-    except (InputError, RuleError, GrammarBackendError, OutputLocked) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+        summary = run_batch(request, executor=kw["executor"])
+    except usage_errors() as exc:
+        fail(str(exc))
     except ImportError as exc:
-        click.echo(f"error: {exc}: the dask executor needs `pip install .[dask]`", err=True)
-        sys.exit(2)
-    if not no_report:
+        fail(f"{exc}: the dask executor needs `pip install 'newsroom-cleanup[dask]'`")
+    if not kw["no_report"]:
         from cleanup.report.html import write_report
 
-        write_report(Path(out_dir) / "cleaned.jsonl", Path(out_dir) / "report.html")
+        write_report(out_dir / "cleaned.jsonl", out_dir / "report.html")
     click.echo(summary.table())
-    click.echo(f"wrote {Path(out_dir) / 'cleaned.jsonl'}")
-    sys.exit(summary.exit_code)
+    click.echo(f"wrote {out_dir / 'cleaned.jsonl'}")
+    code = summary.exit_code
+    if summary.articles == 0 or summary.unsupported:
+        what = (
+            "no articles were found"
+            if summary.articles == 0
+            else f"{summary.unsupported} file(s) of an unsupported type"
+        )
+        click.echo(f"error: {what} in {' '.join(kw['inputs'])}", err=True)
+        code = 1 if kw["allow_empty"] else 2
+    sys.exit(code)

@@ -24,7 +24,16 @@ from pathlib import Path
 from cleanup.executors.worker import Worker, encode_record
 from cleanup.executors.writer import SHARDS, STATE, OutputFolder, RecordFile, Reusable, input_key, read_state
 from cleanup.options import Options
-from cleanup.reader import JSONL_SUFFIX, InputError, article_id, iter_input_files, parse_jsonl_lines, read_bytes
+from cleanup.reader import (
+    JSONL_SUFFIX,
+    SUPPORTED,
+    InputError,
+    article_id,
+    iter_input_files,
+    parse_jsonl_lines,
+    read_bytes,
+    unsupported_reason,
+)
 from cleanup.summary import Summary, compact
 
 FILES_PER_SHARD = 64
@@ -160,6 +169,9 @@ def _shard_items(shard: Shard, options: Options):
     for root, path in shard.files:
         p = Path(path)
         art_id = article_id(p, Path(root))
+        if p.suffix.lower() not in SUPPORTED:
+            yield ReadError(art_id, path, unsupported_reason(p))
+            continue
         try:
             if p.stat().st_size > options.max_bytes:
                 yield ReadError(

@@ -109,6 +109,7 @@ class BackendSpec:
     doc: str
     build: Callable[[GrammarConfig, str | None], Backend]
     cache_key: Callable[[GrammarConfig, str | None], str]
+    rule_names: Callable[[], list[str]] | None = None  # None: not known before it runs (a server's)
 
 
 GRAMMAR_BACKENDS: Registry[BackendSpec] = Registry("grammar backend")
@@ -136,15 +137,29 @@ def _languagetool(config: GrammarConfig, url: str | None) -> Backend:
     return LanguageToolBackend(url, config.disabled.get("languagetool", []))
 
 
+def _harper_rule_names() -> list[str]:
+    import harper
+
+    return sorted(harper.get_default_lint_config())
+
+
+def _harper_key(config: GrammarConfig, url: str | None) -> str:
+    return f"harper {package_version('harper-py')} disabled={','.join(sorted(config.disabled.get('harper', [])))}"
+
+
+def _languagetool_key(config: GrammarConfig, url: str | None) -> str:
+    disabled = ",".join(sorted(config.disabled.get("languagetool", [])))
+    return f"languagetool {package_version('language-tool-python')} {url or 'local'} en-US disabled={disabled}"
+
+
 GRAMMAR_BACKENDS.register(
     "harper",
     BackendSpec(
         "harper",
         "Harper through harper-py: offline, in process (the default).",
-        _harper,
-        lambda c, url: (
-            f"harper {package_version('harper-py')} disabled={','.join(sorted(c.disabled.get('harper', [])))}"
-        ),
+        build=_harper,
+        cache_key=_harper_key,
+        rule_names=_harper_rule_names,
     ),
 )
 GRAMMAR_BACKENDS.register(
@@ -152,13 +167,17 @@ GRAMMAR_BACKENDS.register(
     BackendSpec(
         "languagetool",
         "LanguageTool through language-tool-python: a server (--languagetool-url) or a local install.",
-        _languagetool,
-        lambda c, url: (
-            f"languagetool {package_version('language-tool-python')} {url or 'local'} en-US "
-            f"disabled={','.join(sorted(c.disabled.get('languagetool', [])))}"
-        ),
+        build=_languagetool,
+        cache_key=_languagetool_key,
     ),
 )
 GRAMMAR_BACKENDS.register(
-    "none", BackendSpec("none", "No grammar checking.", lambda c, url: NoneBackend(), lambda c, url: "none")
+    "none",
+    BackendSpec(
+        "none",
+        "No grammar checking.",
+        build=lambda c, url: NoneBackend(),
+        cache_key=lambda c, url: "none",
+        rule_names=list,
+    ),
 )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 from cleanup.stages.artifacts import ArtifactsStage
 from cleanup.stages.grammar import GrammarStage
 from cleanup.stages.language import LanguageStage
+from cleanup.stages.markup import MarkupStage
 from cleanup.stages.normalize import NormalizeStage
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -29,6 +30,7 @@ class Stage(Protocol):
 
 
 STAGES: tuple[type[Stage], ...] = (
+    MarkupStage,
     NormalizeStage,
     LanguageStage,
     ArtifactsStage,

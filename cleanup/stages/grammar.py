@@ -120,7 +120,8 @@ class GrammarStage:
 
     def run(self, doc: Document) -> None:
         res = self.resources
-        if res.options.grammar == "none":
+        selection = res.selection
+        if res.options.grammar == "none" or not selection.any_grammar():
             return
         settings = res.grammar_config
         names = res.ruleset.names
@@ -187,6 +188,8 @@ class GrammarStage:
                     stats.suppressed += 1
                     continue  # an artifact rule already reports this span
                 rule = prefix + lint.rule
+                if not selection.allows_grammar(rule):
+                    continue
                 if self.unsafe_fixes and rule in settings.unsafe_fix_allowlist and len(lint.suggestions) == 1:
                     changes.append(Hit(start, end, lint.suggestions[0], lint.message, rule=rule))
                     continue
