@@ -134,5 +134,5 @@ def config_for(paths: list[str], explicit: str | None, isolated: bool, known_key
         raise ConfigError(
             f"the inputs belong to projects with different configurations ({names}): run them separately, or pass --config"
         )
-    (path,) = found
-    return read_config(path, known_keys) if path else Config()
+    (nearest,) = found
+    return read_config(nearest, known_keys) if nearest else Config()

@@ -252,7 +252,7 @@ class Checker:
                 )
                 continue
             cols = string_columns(raw, *span)
-            fmt = obj.get("format") if obj.get("format") in ("text", "markdown") else "text"
+            fmt = "markdown" if obj.get("format") == "markdown" else "text"
             article = Article(id=str(obj.get("id", lineno)), source=display, text=obj["text"], line=lineno, format=fmt)
             record = self.pipeline.process(article).to_dict()
             if "error" in record:

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, SEEDS, read_jsonl
 
 from cleanup.cli import main
 from cleanup.model import Article, Finding, Severity
 from cleanup.options import Options
 from cleanup.pipeline import Pipeline
 from cleanup.rules import RuleError, load_rules
+
+from conftest import ROOT, SEEDS, read_jsonl
 
 PACKAGE = ROOT / "cleanup"
 

@@ -4,12 +4,13 @@ they are inserted, lines people write are left alone, on text no rule was writte
 from __future__ import annotations
 
 import pytest
-import synthetic
 import yaml
 
 from cleanup.model import Article
 from cleanup.options import Options
 from cleanup.pipeline import Pipeline
+
+import synthetic
 
 LINES = yaml.safe_load(synthetic.data_file("assistant_leaks.yaml").read_text(encoding="utf-8"))
 REFERENCES = synthetic.clean_references()

@@ -6,9 +6,10 @@ import json
 import shutil
 
 from click.testing import CliRunner
-from conftest import SEEDS
 
 from cleanup.cli import main
+
+from conftest import SEEDS
 
 
 def check(*args, cwd=None):

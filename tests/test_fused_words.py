@@ -4,10 +4,11 @@ references at random are found and split; nothing in a human reference is split.
 from __future__ import annotations
 
 import pytest
-import synthetic
 
 from cleanup.lexicon import Lexicon
 from cleanup.rules import Context, load_rules
+
+import synthetic
 
 RULES = load_rules()
 RULE = RULES.get("fused-word")

@@ -9,14 +9,15 @@ import os
 
 import pytest
 from click.testing import CliRunner
-from conftest import SEEDS, read_jsonl
-from invariants import assert_all_invariants
-from lt_server import FakeLanguageTool
 
 from cleanup.cli import main
 from cleanup.model import Article
 from cleanup.options import Options
 from cleanup.pipeline import Pipeline
+
+from conftest import SEEDS, read_jsonl
+from invariants import assert_all_invariants
+from lt_server import FakeLanguageTool
 
 
 def seed_records(pipeline):

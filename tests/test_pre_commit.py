@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import ROOT, SEEDS
 
 pytestmark = pytest.mark.slow
@@ -33,7 +34,7 @@ def newsroom(tmp_path_factory):
     git(repo, "config", "user.email", "desk@example.org")
     git(repo, "config", "user.name", "Desk")
     (repo / ".pre-commit-config.yaml").write_text(
-        f"repos:\n- repo: {ROOT}\n  rev: {head.stdout.strip()}\n  hooks:\n  - id: cleanup-fix\n"
+        f"repos:\n- repo: {ROOT}\n  rev: {head.stdout.strip()}\n  hooks:\n  - id: cleanup-fix\n  - id: cleanup-accept\n"
     )
     pc = [sys.executable, "-m", "pre_commit"]
     subprocess.run(pc + ["install"], cwd=repo, env=env, check=True, capture_output=True)
@@ -62,7 +63,7 @@ def test_commit_refused_fixed_then_accepted(newsroom):
     refused = commit(repo, env, "add article")
     out = refused.stdout + refused.stderr
     assert refused.returncode != 0, out
-    assert "articles/002.txt:6:36: fused-word" in out  # the findings are listed
+    assert "articles/002.txt: fixed fused-word `Russiawhere`" in out  # what it fixed is listed
     assert "files were modified by this hook" in out
     assert "approaching Russia where he" in art.read_text(encoding="utf-8")  # safe fix written
     git(repo, "add", "articles/002.txt")
@@ -70,8 +71,9 @@ def test_commit_refused_fixed_then_accepted(newsroom):
     out = second.stdout + second.stderr
     assert second.returncode != 0, out  # unsafe findings remain: the editor must look
     assert "dangling-fragment" in out and "[*]" not in out
+    # the editor accepts the reviewed findings through the hook's own manual stage
     accept = subprocess.run(
-        [sys.executable, "-m", "cleanup", "check", "--accept", "articles/002.txt"],
+        [sys.executable, "-m", "pre_commit", "run", "cleanup-accept", "--hook-stage", "manual", "--files", "articles/002.txt"],
         cwd=repo,
         env=env,
         capture_output=True,

@@ -7,9 +7,10 @@ import os
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from invariants import assert_audit_trail, assert_contract
 
 from cleanup.model import Article
+
+from invariants import assert_audit_trail, assert_contract
 
 EXAMPLES = int(os.environ.get("CLEANUP_HYPOTHESIS_EXAMPLES", "2500"))
 

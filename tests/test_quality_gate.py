@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 import pytest
+
 from conftest import ROOT, SHARED
 
 SCORER = SHARED / "dev-eval" / "score.py"

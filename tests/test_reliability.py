@@ -13,10 +13,11 @@ import time
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import ROOT, SEEDS, read_jsonl
-from invariants import assert_audit_trail, assert_contract
 
 from cleanup.cli import main
+
+from conftest import ROOT, SEEDS, read_jsonl
+from invariants import assert_audit_trail, assert_contract
 
 GOOD = "The president arrived in the capital on Monday for talks with the government about the budget.\n"
 

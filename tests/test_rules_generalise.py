@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from invariants import assert_all_invariants
 
 from cleanup.model import Article
+
+from invariants import assert_all_invariants
 
 
 def clean(p, text):

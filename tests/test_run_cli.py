@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, SEEDS, read_jsonl
-from invariants import assert_all_invariants
 
 from cleanup.cli import main
+
+from conftest import ROOT, SEEDS, read_jsonl
+from invariants import assert_all_invariants
 
 SEED_IDS = sorted(p.stem for p in SEEDS.glob("*.txt"))
 

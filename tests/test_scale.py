@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SEEDS, read_jsonl
 
 from cleanup.cli import main
+
+from conftest import SEEDS, read_jsonl
 
 
 @pytest.fixture(scope="module")

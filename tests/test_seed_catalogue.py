@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SEEDS
-from invariants import assert_all_invariants
 
 from cleanup.model import Article
+
+from conftest import SEEDS
+from invariants import assert_all_invariants
 
 
 def seed(name: str) -> str:

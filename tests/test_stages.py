@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from cleanup.model import Article
+
 from conftest import SEEDS
 from invariants import assert_all_invariants
-
-from cleanup.model import Article
 
 
 def clean(pipeline, text: str) -> dict:

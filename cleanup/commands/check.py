@@ -70,7 +70,7 @@ def check(ctx: click.Context, **_: object) -> None:
             pipeline = Pipeline(make_options(kw, configs[key].severity))
             pipeline.resources.validate()
             baseline = Baseline(Path(kw["baseline_path"]))
-        except (*usage_errors(), ValueError) as exc:
+        except usage_errors() + (ValueError,) as exc:
             fail(str(exc))
         checker = Checker(pipeline, {r.id: r.severity for r in pipeline.ruleset.rules})
         try:
