@@ -49,4 +49,6 @@ def verify_file(path: Path) -> tuple[int, str | None]:
         problem = check_record(rec)
         if problem:
             return n, f"{path}:{lineno} (id {rec.get('id')!r}): {problem}"
+    if n == 0:
+        return 0, f"{path}: no cleaned records to verify (an empty file, or only error records)"
     return n, None

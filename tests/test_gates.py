@@ -282,3 +282,11 @@ def test_the_wheel_ships_its_rules_as_package_data_beside_a_package_named_rules(
     )
     assert r.returncode == 1, r.stderr
     assert any(e["rule"] == "fused-word" for rec in read_jsonl(out / "cleaned.jsonl") for e in rec["edits"])
+
+
+def test_verify_and_report_of_an_empty_output_say_so(tmp_path):
+    empty = write(tmp_path / "cleaned.jsonl", "")
+    code, out = cli("verify", str(empty))
+    assert code == 1 and "no cleaned records" in out
+    r = CliRunner().invoke(main, ["report", str(empty)])
+    assert "holds no records" in r.stderr

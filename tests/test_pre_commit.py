@@ -73,7 +73,17 @@ def test_commit_refused_fixed_then_accepted(newsroom):
     assert "dangling-fragment" in out and "[*]" not in out
     # the editor accepts the reviewed findings through the hook's own manual stage
     accept = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "run", "cleanup-accept", "--hook-stage", "manual", "--files", "articles/002.txt"],
+        [
+            sys.executable,
+            "-m",
+            "pre_commit",
+            "run",
+            "cleanup-accept",
+            "--hook-stage",
+            "manual",
+            "--files",
+            "articles/002.txt",
+        ],
         cwd=repo,
         env=env,
         capture_output=True,

@@ -34,5 +34,6 @@ def report(records, output, fmt) -> None:
             click.echo(text, nl=False)
         return
     out = Path(output) if output else Path(records).with_name("report.html")
-    write_report(Path(records), out)
+    if write_report(Path(records), out) == 0:
+        click.echo(f"warning: {records} holds no records: the report is empty", err=True)
     click.echo(f"wrote {out}")

@@ -47,8 +47,9 @@ def iter_report_records(path: Path) -> Iterator[dict[str, Any]]:
         yield {k: rec[k] for k in REPORT_FIELDS if k in rec}
 
 
-def write_report(records_path: Path, out_path: Path, title: str | None = None) -> Path:
-    """Write the HTML report atomically (streamed into a temporary file, then renamed)."""
+def write_report(records_path: Path, out_path: Path, title: str | None = None) -> int:
+    """Write the HTML report atomically (streamed into a temporary file, then renamed);
+    returns how many records it holds."""
     out_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
     try:
@@ -62,10 +63,12 @@ def write_report(records_path: Path, out_path: Path, title: str | None = None) -
                 )
             )
             fh.write("[")
-            for i, rec in enumerate(iter_report_records(records_path)):
-                if i:
+            count = 0
+            for rec in iter_report_records(records_path):
+                if count:
                     fh.write(",\n")
                 fh.write(_safe_json(rec))
+                count += 1
             fh.write("]")
             fh.write(after.replace("{{JS}}", _asset("report.js")))
         os.replace(tmp, out_path)
@@ -73,7 +76,7 @@ def write_report(records_path: Path, out_path: Path, title: str | None = None) -
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-    return out_path
+    return count
 
 
 def _escape_html(s: str) -> str:
