@@ -207,3 +207,44 @@ def replay(original: str, edits: list[dict]) -> str:
         built += (old_start - pos) + len(e["after"])
         pos = old_end
     return "".join(pieces) + text[pos:]
+
+
+def map_positions(positions: list[int], edits: list[dict]) -> list[int | None]:
+    """Carry offsets of `original` through the recorded edits to the final text: each offset
+    is shifted by the edits before it, or None when an edit replaced the character there.
+
+    The edits of one `Document.apply` call move forward through the text, so they are taken
+    run by run, each run in one merge pass over the sorted offsets: linear in the offsets and
+    the edits, however many of each."""
+    order = sorted(range(len(positions)), key=positions.__getitem__)
+    current: list[int | None] = list(positions)
+    i = 0
+    while i < len(edits):
+        # a run: edits whose starts move forward through the text as it stands after them
+        run = [edits[i]]
+        i += 1
+        while i < len(edits) and edits[i]["start"] >= run[-1]["start"] + len(run[-1]["after"]):
+            run.append(edits[i])
+            i += 1
+        # the run's edits in the coordinates of the text before the run
+        spans = []
+        shift = 0
+        for e in run:
+            old_start = e["start"] - shift
+            old_end = old_start + (e["end"] - e["start"])
+            spans.append((old_start, old_end, len(e["after"]) - (e["end"] - e["start"])))
+            shift += len(e["after"]) - (e["end"] - e["start"])
+        k = 0
+        delta = 0
+        for idx in order:
+            p = current[idx]
+            if p is None:
+                continue
+            while k < len(spans) and spans[k][1] <= p:
+                delta += spans[k][2]
+                k += 1
+            if k < len(spans) and spans[k][0] <= p < spans[k][1]:
+                current[idx] = None
+            else:
+                current[idx] = p + delta
+    return current

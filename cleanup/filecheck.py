@@ -13,12 +13,13 @@ import codecs
 import difflib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from cleanup.document import map_positions
 from cleanup.model import Article, Severity
-from cleanup.reader import decode
+from cleanup.reader import GUESSED_ENCODINGS, decode_with_encoding, encode_as
 
 IGNORE_COMMENT = re.compile(r"<!--\s*cleanup:\s*ignore(?:\s+([\w:,\s*-]+?))?\s*-->")
 # a plain-text file's last line `cleanup: ignore RULE, RULE` (or all rules, without a list)
@@ -57,6 +58,7 @@ class FileResult:
     new_content: bytes | None = None  # what --fix would write, when it differs
     old_content: bytes | None = None
     error: str | None = None
+    unfixable: str | None = None  # why --fix leaves this file alone although it has fixes
 
 
 def map_back(pos: int, edits: list[dict[str, Any]]) -> int:
@@ -68,6 +70,28 @@ def map_back(pos: int, edits: list[dict[str, Any]]) -> int:
         elif pos > e["start"]:
             pos = e["start"]
     return pos
+
+
+_LINE_ENDING = re.compile(r"\r\n|\r|\n")
+
+
+def split_line_endings(text: str) -> tuple[str, list[str]]:
+    """(the text with every line ending as LF, each original line ending in order)."""
+    endings = _LINE_ENDING.findall(text)
+    return _LINE_ENDING.sub("\n", text), endings
+
+
+def restore_line_endings(lf_text: str, endings: list[str], edits: list[dict], fixed: str) -> str:
+    """The fixed text with each line's own ending back (mixed endings stay mixed): every LF
+    that came through the edits from the original gets that line's ending; one an edit
+    inserted gets the file's most common ending."""
+    if all(e == "\n" for e in endings):
+        return fixed
+    newlines = [m.start() for m in re.finditer("\n", lf_text)]
+    mapped = map_positions(newlines, edits)
+    ending_at = {p: endings[i] for i, p in enumerate(mapped) if p is not None}
+    common = max(set(endings), key=endings.count) if endings else "\n"
+    return "".join((ending_at.get(i, common) if ch == "\n" else ch) for i, ch in enumerate(fixed))
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
@@ -186,8 +210,12 @@ class Checker:
 
         if path.suffix.lower() not in SUPPORTED:
             return FileResult(display, error=unsupported_reason(Path(display)))
+        from cleanup.reader import NotReadable, read_limited
+
         try:
-            data = path.read_bytes()
+            data = read_limited(path, self.pipeline.options.max_bytes)
+        except NotReadable as exc:
+            return FileResult(display, error=f"{display}: {exc}")
         except OSError as exc:
             return FileResult(display, error=f"{display}: cannot read: {exc.strerror or exc}")
         return self.check_bytes(data, display, path.suffix.lower())
@@ -204,45 +232,65 @@ class Checker:
 
     def _check_text(self, data: bytes, display: str, result: FileResult, markdown: bool) -> None:
         try:
-            text, _note = decode(data)
+            text, note, encoding = decode_with_encoding(data)
         except UnicodeError as exc:
             result.error = f"{display}: cannot decode: {exc}"
             return
-        article = Article(id=display, source=display, text=text, format="markdown" if markdown else "text")
+        # the pipeline sees LF; each line keeps its own ending when the fix is written
+        lf_text, endings = split_line_endings(text)
+        fmt = "markdown" if markdown else "text"
+        article = Article(id=display, source=display, text=lf_text, decode_note=note, format=fmt)
         record = self.pipeline.process(article).to_dict()
         if "error" in record:
             result.error = record["error"]
             return
-        reported = self._report(display, record, lambda pos: _line_col(text, pos))
-        if markdown:
-            reported = apply_inline_ignores(text, reported)
-        else:
-            reported = ignore_by_marker_line(text, reported)
+        reported = self._report(display, record, lambda pos: _line_col(lf_text, pos))
+        reported = apply_inline_ignores(lf_text, reported) if markdown else ignore_by_marker_line(lf_text, reported)
         result.reported = reported
-        fixed = record["text"]
-        if "\r\n" in text:
-            fixed = fixed.replace("\n", "\r\n")  # keep the file's own line endings
-        bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
-        new = bom + fixed.encode("utf-8")
+        if record["text"] == lf_text:
+            return
+        if encoding in GUESSED_ENCODINGS:
+            # the bytes are not UTF-8 and their encoding is a guess: a fix written back could
+            # corrupt every character the guess got wrong (Latin-2 `Łódź` read as cp1252)
+            result.reported = [x for x in reported if not x.fixable] + [
+                replace(x, fixable=False) for x in reported if x.fixable
+            ]
+            result.unfixable = f"{display} is not UTF-8 (read as {encoding} to check it): --fix leaves it alone; convert it to UTF-8 first"
+            return
+        fixed = restore_line_endings(lf_text, endings, record["edits"], record["text"])
+        try:
+            new = encode_as(fixed, encoding)
+        except UnicodeEncodeError as exc:
+            result.unfixable = (
+                f"{display}: the fixed text cannot be written as {encoding} ({exc.reason}): --fix leaves it alone"
+            )
+            return
         if new != data:
             result.new_content = new
 
     def _check_jsonl(self, data: bytes, display: str, result: FileResult) -> None:
+        from cleanup.reader import LineProblem, json_line_loader
+
+        loads = json_line_loader(self.pipeline.options.max_bytes)
+        bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
         out_lines: list[bytes] = []
         changed = False
-        for lineno, raw_bytes in enumerate(data.splitlines(keepends=True), start=1):
+        for lineno, raw_bytes in enumerate(data[len(bom) :].splitlines(keepends=True), start=1):
             out_lines.append(raw_bytes)
             body = raw_bytes.rstrip(b"\r\n")
             if not body.strip():
                 continue
             try:
                 raw = body.decode("utf-8")
-                obj = json.loads(raw)
+                obj = loads(body)
                 span = locate_value(raw, "text")
-            except (UnicodeError, ValueError) as exc:
+            except UnicodeError as exc:
                 result.reported.append(
-                    Diagnostic(display, lineno, 1, "jsonl", "error", f"malformed JSON: {exc}", False, "", "")
+                    Diagnostic(display, lineno, 1, "jsonl", "error", f"not UTF-8: {exc}", False, "", "")
                 )
+                continue
+            except (LineProblem, ValueError, RecursionError) as exc:
+                result.reported.append(Diagnostic(display, lineno, 1, "jsonl", "error", str(exc), False, "", ""))
                 continue
             if not isinstance(obj, dict) or span is None or not isinstance(obj.get("text"), str):
                 result.reported.append(
@@ -273,7 +321,7 @@ class Checker:
                 out_lines[-1] = (raw[: span[0]] + new_value + raw[span[1] :]).encode("utf-8") + ending
                 changed = True
         if changed:
-            result.new_content = b"".join(out_lines)
+            result.new_content = bom + b"".join(out_lines)
 
 
 def _rule_list(raw: str | None) -> set[str] | None:

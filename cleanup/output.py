@@ -9,8 +9,18 @@ from pathlib import Path
 from typing import Any
 
 
+def printable(text: str) -> str:
+    """`text` safe to print or write as UTF-8: a lone surrogate (a byte of a file name that is
+    not UTF-8, or a JSON escape) becomes U+FFFD."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
+
+
 def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8", "surrogateescape"))
+    atomic_write_bytes(path, printable(text).encode("utf-8"))
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

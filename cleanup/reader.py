@@ -10,8 +10,10 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import stat
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from cleanup.model import Article, ReadError
@@ -34,22 +36,43 @@ def decode(data: bytes) -> tuple[str, str | None]:
 
     Raises UnicodeError for data that is not text (NUL bytes outside UTF-16).
     """
+    text, note, _encoding = decode_with_encoding(data)
+    return text, note
+
+
+# the encodings `decode` can report; `guessed` ones were a fallback, not known
+GUESSED_ENCODINGS = ("cp1252", "latin-1")
+
+
+def decode_with_encoding(data: bytes) -> tuple[str, str | None, str]:
+    """(text, note, encoding): `encoding` names how to write the text back byte for byte:
+    utf-8, utf-8-sig (a BOM), utf-16-le / utf-16-be (with their BOM), or a guessed fallback."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict"), None
-    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
-        return data.decode("utf-16"), "decoded as UTF-16 (byte order mark)"
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict"), None, "utf-8-sig"
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom) :].decode(codec), "decoded as UTF-16 (byte order mark)", codec
     if b"\x00" in data:
         raise UnicodeError("binary data (NUL bytes): not a text file")
     try:
-        return data.decode("utf-8"), None
+        return data.decode("utf-8"), None, "utf-8"
     except UnicodeDecodeError as exc:
         where = exc.start
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         text = data.decode("latin-1")
-        return text, f"invalid UTF-8 at byte {where}; decoded as Latin-1"
-    return text, f"invalid UTF-8 at byte {where}; decoded as cp1252"
+        return text, f"invalid UTF-8 at byte {where}; decoded as Latin-1", "latin-1"
+    return text, f"invalid UTF-8 at byte {where}; decoded as cp1252", "cp1252"
+
+
+def encode_as(text: str, encoding: str) -> bytes:
+    """The inverse of `decode_with_encoding`: the bytes of `text` in the file's own encoding."""
+    if encoding == "utf-16-le":
+        return codecs.BOM_UTF16_LE + text.encode("utf-16-le")
+    if encoding == "utf-16-be":
+        return codecs.BOM_UTF16_BE + text.encode("utf-16-be")
+    return text.encode(encoding)
 
 
 def article_id(path: Path, root: Path | None) -> str:
@@ -57,27 +80,107 @@ def article_id(path: Path, root: Path | None) -> str:
     return rel.with_suffix("").as_posix()
 
 
-def iter_input_files(inputs: list[str]) -> Iterator[tuple[Path | None, Path | None]]:
-    """Yield (root, file) for every input file, in a stable order; (None, None) for stdin.
-    Folders are walked recursively, skipping hidden files and folders (`.git`); files of any
-    type are yielded, so that an unsupported one becomes an error record, not a silent skip."""
+@dataclass
+class InputFile:
+    """One input: a file under `root` (None: stdin), or why it cannot be read (`problem`)."""
+
+    root: Path | None
+    path: Path | None
+    problem: str | None = None
+
+
+def _walk(root: Path) -> list[Path]:
+    """Every entry below `root`, hidden ones skipped, walked with a stack (a folder nested a
+    thousand levels deep must not exhaust Python's recursion), symbolic links not descended."""
+    found: list[Path] = []
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(path)
+            else:
+                found.append(path)
+    return found
+
+
+def iter_input_files(inputs: list[str], follow_symlinks: bool = False) -> Iterator[InputFile]:
+    """Every input file, in a stable order (by path relative to its folder). Folders are walked
+    recursively, skipping hidden files and folders (`.git`); files of any type are yielded, so
+    an unsupported one becomes an error record, not a silent skip. A symbolic link is followed
+    only to a file inside the input folder, unless `follow_symlinks`."""
     for raw in inputs:
         if raw == "-":
-            yield None, None
+            yield InputFile(None, None)
             continue
         p = Path(raw)
         if p.is_dir():
-            files = [
-                f
-                for f in p.rglob("*")
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            ]
-            for f in sorted(files, key=lambda f: f.relative_to(p).as_posix()):
-                yield p, f
-        elif p.is_file():
-            yield p.parent, p
+            real_root = p.resolve()
+            for f in sorted(_walk(p), key=lambda f: f.relative_to(p).as_posix()):
+                yield InputFile(p, f, _link_problem(f, real_root, follow_symlinks))
+        elif p.is_file() or p.is_symlink() or p.exists():
+            yield InputFile(p.parent, p)
         else:
             raise InputError(f"{raw}: no such file or folder")
+
+
+def _link_problem(path: Path, real_root: Path, follow: bool) -> str | None:
+    if not path.is_symlink():
+        return None
+    target = Path(os.path.realpath(path))
+    if not target.exists():
+        return f"{path}: a broken symbolic link (to {os.readlink(path)})"
+    if not follow and real_root not in target.parents:
+        return f"{path}: a symbolic link to a file outside the input folder ({target}); not read (--follow-symlinks reads it)"
+    return None
+
+
+class NotReadable(OSError):
+    """An input that is not a regular file (a FIFO, a device) or is too large to read."""
+
+
+def open_regular(path: Path) -> int:
+    """Open `path` for reading without ever blocking or reading without end: a FIFO would block
+    an open and /dev/zero never ends, so anything but a regular file is refused (checked on the
+    open file, so a file swapped for a FIFO after a check is caught too)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotReadable(f"not a regular file ({_kind(os.fstat(fd).st_mode)})")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, "a folder"),
+    ):
+        if test(mode):
+            return name
+    return "not a file"
+
+
+def read_limited(path: Path, limit: int) -> bytes:
+    """The whole regular file, refused when it holds more than `limit` bytes."""
+    fd = open_regular(path)
+    with os.fdopen(fd, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise NotReadable(f"over the limit of {limit} bytes (--max-bytes)")
+    return data
 
 
 def unsupported_reason(path: Path) -> str:
@@ -89,41 +192,52 @@ def unsupported_reason(path: Path) -> str:
     return f"{path}: {UNSUPPORTED} `{suffix}`: {hint}"
 
 
-def read_inputs(inputs: list[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
-    for root, path in iter_input_files(inputs):
+def read_inputs(inputs: list[str], max_bytes: int = DEFAULT_MAX_BYTES, follow_symlinks: bool = False) -> Iterator[Item]:
+    """Every article of the inputs, or the error that replaces an input; an id that an earlier
+    input already used (in any file) is an error record too."""
+    yield from _read_items(inputs, max_bytes, follow_symlinks, {})
+
+
+def _read_items(inputs: list[str], max_bytes: int, follow_symlinks: bool, seen: dict[str, str]) -> Iterator[Item]:
+    for entry in iter_input_files(inputs, follow_symlinks):
+        root, path = entry.root, entry.path
         if path is None:
-            data = sys.stdin.buffer.read()
-            yield from read_bytes(data, "<stdin>", "stdin", jsonl=_looks_like_jsonl(data), max_bytes=max_bytes)
+            data = sys.stdin.buffer.read(max_bytes + 1)
+            yield from read_bytes(
+                data, "<stdin>", "stdin", jsonl=_looks_like_jsonl(data), max_bytes=max_bytes, seen=seen
+            )
             continue
         art_id = article_id(path, root)
         source = str(path)
+        if entry.problem:
+            yield ReadError(art_id, source, entry.problem)
+            continue
         if path.suffix.lower() not in SUPPORTED:
             yield ReadError(art_id, source, unsupported_reason(path))
             continue
         try:
-            size = path.stat().st_size
-            if path.suffix.lower() != JSONL_SUFFIX and size > max_bytes:
-                yield ReadError(
-                    art_id, source, f"{source}: {size} bytes is over the limit of {max_bytes} (--max-bytes)"
-                )
-                continue
             if path.suffix.lower() == JSONL_SUFFIX:
-                yield from read_jsonl_file(path, max_bytes=max_bytes)
+                yield from read_jsonl_file(path, max_bytes=max_bytes, seen=seen)
                 continue
-            data = path.read_bytes()
+            data = read_limited(path, max_bytes)
+        except NotReadable as exc:
+            yield ReadError(art_id, source, f"{source}: {exc}")
+            continue
         except OSError as exc:
             yield ReadError(art_id, source, f"{source}: cannot read: {exc.strerror or exc}")
             continue
-        yield from read_bytes(data, source, art_id, jsonl=False, max_bytes=max_bytes)
+        yield from read_bytes(data, source, art_id, jsonl=False, max_bytes=max_bytes, seen=seen)
 
 
 def _looks_like_jsonl(data: bytes) -> bool:
     return data.lstrip()[:1] == b"{"
 
 
-def read_bytes(data: bytes, source: str, art_id: str, jsonl: bool, max_bytes: int) -> Iterator[Item]:
+def read_bytes(
+    data: bytes, source: str, art_id: str, jsonl: bool, max_bytes: int, seen: dict[str, str] | None = None
+) -> Iterator[Item]:
     if jsonl:
-        yield from parse_jsonl_lines(data.splitlines(keepends=True), source, max_bytes)
+        yield from parse_jsonl_lines(data.splitlines(keepends=True), source, max_bytes, seen)
         return
     if len(data) > max_bytes:
         yield ReadError(art_id, source, f"{source}: {len(data)} bytes is over the limit of {max_bytes} (--max-bytes)")
@@ -133,21 +247,44 @@ def read_bytes(data: bytes, source: str, art_id: str, jsonl: bool, max_bytes: in
     except UnicodeError as exc:
         yield ReadError(art_id, source, f"{source}: cannot decode: {exc}")
         return
+    if seen is not None:
+        if art_id in seen:
+            yield ReadError(art_id, source, f"{source}: duplicate id {art_id!r} (first in {seen[art_id]})")
+            return
+        seen[art_id] = source
     fmt = "markdown" if source.lower().endswith(".md") else "text"
     yield Article(id=art_id, source=source, text=text, decode_note=note, format=fmt)
 
 
-def read_jsonl_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
+def read_jsonl_file(
+    path: Path, max_bytes: int = DEFAULT_MAX_BYTES, seen: dict[str, str] | None = None
+) -> Iterator[Item]:
     # stream line by line: a JSONL corpus can be far larger than memory
-    with open(path, "rb") as fh:
-        yield from parse_jsonl_lines(fh, str(path), max_bytes)
+    with os.fdopen(open_regular(path), "rb") as fh:
+        yield from parse_jsonl_lines(fh, str(path), max_bytes, seen)
+
+
+MAX_JSON_DEPTH = 64  # deeper records are refused: no later step has to recurse that far
+
+
+def _too_deep(value: object) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            return True
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+    return False
 
 
 class LineProblem(ValueError):
     """Why one JSONL line is not a record; the message is the whole explanation."""
 
 
-def _json_line_loader(max_bytes: int):
+def json_line_loader(max_bytes: int):
     """jsonlines' `loads` for our lines: the size limit, the byte decoding (a BOM, cp1252
     fallback), and JSON nested too deeply to parse, each a problem of that line only."""
 
@@ -157,11 +294,14 @@ def _json_line_loader(max_bytes: int):
             raise LineProblem(f"line of {len(data)} bytes is over the limit of {max_bytes} (--max-bytes)")
         try:
             text, _note = decode(data)
-            return json.loads(text)
+            value = json.loads(text)
         except RecursionError:
-            raise LineProblem("malformed JSON: nested too deeply to read") from None
+            raise LineProblem(f"JSON nested deeper than {MAX_JSON_DEPTH} levels") from None
         except (UnicodeError, ValueError) as exc:
             raise LineProblem(f"malformed JSON: {exc}") from exc
+        if _too_deep(value):
+            raise LineProblem(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+        return value
 
     return loads
 
@@ -171,7 +311,7 @@ def json_lines(lines, max_bytes: int) -> Iterator[tuple[int, object | None, str 
     jsonlines; a bad line is reported and reading goes on with the next."""
     import jsonlines
 
-    reader = jsonlines.Reader(lines, loads=_json_line_loader(max_bytes))
+    reader = jsonlines.Reader(lines, loads=json_line_loader(max_bytes))
     lineno = 0
     while True:
         lineno += 1
@@ -194,8 +334,9 @@ def json_lines(lines, max_bytes: int) -> Iterator[tuple[int, object | None, str 
         yield lineno, obj, None
 
 
-def parse_jsonl_lines(lines, source: str, max_bytes: int) -> Iterator[Item]:
-    seen: set[str] = set()
+def parse_jsonl_lines(lines, source: str, max_bytes: int, seen: dict[str, str] | None = None) -> Iterator[Item]:
+    """Articles of JSONL lines; `seen` (id -> where) is shared by every input of a run."""
+    seen = {} if seen is None else seen
     for lineno, obj, problem in json_lines(lines, max_bytes):
         where = f"{source}:{lineno}"
         fallback_id = f"{Path(source).stem}:{lineno}"
@@ -219,9 +360,9 @@ def parse_jsonl_lines(lines, source: str, max_bytes: int) -> Iterator[Item]:
             )
             continue
         if art_id in seen:
-            yield ReadError(art_id, source, f"{where}: duplicate id {art_id!r}", lineno)
+            yield ReadError(art_id, source, f"{where}: duplicate id {art_id!r} (first in {seen[art_id]})", lineno)
             continue
-        seen.add(art_id)
+        seen[art_id] = where
         title = obj.get("title")
         extra = {k: v for k, v in obj.items() if k not in ("id", "text", "title")}
         fmt = obj.get("format", "text")

@@ -86,7 +86,9 @@ def test_hostile_folder(tmp_path):
     )
     assert errors["j3"] == f"{feed}:3: no `text` field"
     assert errors["j4"] == f"{feed}:4: `text` must be a string, got int"
-    assert [r["error"] for r in records if r["id"] == "j1" and "error" in r] == [f"{feed}:5: duplicate id 'j1'"]
+    assert [r["error"] for r in records if r["id"] == "j1" and "error" in r] == [
+        f"{feed}:5: duplicate id 'j1' (first in {feed}:1)"
+    ]
     assert "expected a JSON object" in errors["feed:6"]
     # good articles are cleaned normally
     assert by_id["good"]["verdict"] == "clean" and by_id["good"]["text"] == GOOD

@@ -117,13 +117,13 @@ def fail(message: str) -> NoReturn:
 def usage_errors() -> tuple[type[Exception], ...]:
     """The exceptions that mean the user asked for something that cannot be done (exit 2)."""
     from cleanup.config import ConfigError
-    from cleanup.executors.writer import OutputLocked
+    from cleanup.executors.writer import OutputLocked, OutputWriteError
     from cleanup.grammar import GrammarBackendError
     from cleanup.reader import InputError
     from cleanup.rules import RuleError
     from cleanup.selection import SelectionError
 
-    return (ConfigError, GrammarBackendError, InputError, OutputLocked, RuleError, SelectionError)
+    return (ConfigError, GrammarBackendError, InputError, OutputLocked, OutputWriteError, RuleError, SelectionError)
 
 
 def long_name(param: click.Parameter) -> str | None:
@@ -180,7 +180,30 @@ def config_of(ctx: click.Context, paths: list[str]) -> Any:
     return config_for(paths, ctx.params.get("config_file"), bool(ctx.params.get("isolated")), configurable_keys())
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class CleanupGroup(click.Group):
+    """The command group; an unexpected exception ends a command with exit code 2 (an internal
+    error), never 1, which means "an editor must look"."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except (KeyboardInterrupt, click.Abort):
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:
+            if os.environ.get("CLEANUP_DEBUG"):
+                raise
+            from cleanup.output import printable
+
+            click.echo(
+                f"internal error: {type(exc).__name__}: {printable(str(exc))} (CLEANUP_DEBUG=1 shows where)", err=True
+            )
+            sys.exit(2)
+
+
+@click.group(cls=CleanupGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cleanup")
 def main() -> None:
     """Clean machine-translated news articles: encoding, language, translation artifacts, grammar."""

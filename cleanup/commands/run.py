@@ -25,6 +25,11 @@ from cleanup.commands.base import config_of, fail, main, make_options, pipeline_
 @click.option("--shard-mb", type=float, default=4.0, show_default=True, help="Dask: size of a JSONL shard.")
 @click.option("--no-report", is_flag=True, help="Do not write report.html.")
 @click.option(
+    "--follow-symlinks",
+    is_flag=True,
+    help="Read symbolic links to files outside the input folder (refused by default).",
+)
+@click.option(
     "--allow-empty",
     is_flag=True,
     help="No articles, or files of an unsupported type, are reported but not a usage error (exit 1, not 2).",
@@ -55,16 +60,13 @@ def run(ctx: click.Context, **_: object) -> None:
             progress=sys.stderr.isatty(),
             scheduler=kw["scheduler"],
             shard_bytes=max(1, int(kw["shard_mb"] * 1024 * 1024)),
+            follow_symlinks=kw["follow_symlinks"],
         )
-        summary = run_batch(request, executor=kw["executor"])
+        summary = run_batch(request, executor=kw["executor"], report=not kw["no_report"])
     except usage_errors() as exc:
         fail(str(exc))
     except ImportError as exc:
         fail(f"{exc}: the dask executor needs `pip install 'newsroom-cleanup[dask]'`")
-    if not kw["no_report"]:
-        from cleanup.report.html import write_report
-
-        write_report(out_dir / "cleaned.jsonl", out_dir / "report.html")
     click.echo(summary.table())
     click.echo(f"wrote {out_dir / 'cleaned.jsonl'}")
     code = summary.exit_code

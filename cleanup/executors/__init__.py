@@ -14,7 +14,6 @@ from pathlib import Path
 
 from cleanup.executors.writer import OutputFolder
 from cleanup.options import Options
-from cleanup.output import atomic_write_text
 from cleanup.reader import read_inputs
 from cleanup.registry import Registry
 from cleanup.resources import Resources
@@ -32,6 +31,7 @@ class RunRequest:
     progress: bool = False
     scheduler: str | None = None
     shard_bytes: int = 4 * 1024 * 1024
+    follow_symlinks: bool = False
 
 
 class Progress:
@@ -59,7 +59,7 @@ def _run_local(req: RunRequest, folder: OutputFolder, fingerprint: str, summary:
     bar = Progress(req.progress)
     folder.start()
     try:
-        items = read_inputs(req.inputs, max_bytes=req.options.max_bytes)
+        items = read_inputs(req.inputs, max_bytes=req.options.max_bytes, follow_symlinks=req.follow_symlinks)
         for done in process_stream(items, req.options, req.jobs, reuse, fingerprint):
             folder.write(done.line, done.key)
             summary.add(done.counts, reused=done.reused)
@@ -74,7 +74,7 @@ def _run_local(req: RunRequest, folder: OutputFolder, fingerprint: str, summary:
 def _run_dask(req: RunRequest, folder: OutputFolder, fingerprint: str, summary: Summary) -> dict:
     from cleanup.executors.dask import run_dask
 
-    return run_dask(req.inputs, folder, req.options, fingerprint, summary, req.scheduler, req.jobs, req.shard_bytes)
+    return run_dask(req, folder, fingerprint, summary)
 
 
 EXECUTORS: Registry[Callable[[RunRequest, OutputFolder, str, Summary], dict]] = Registry("executor")
@@ -82,7 +82,9 @@ EXECUTORS.register("local", _run_local)
 EXECUTORS.register("dask", _run_dask)
 
 
-def run_batch(req: RunRequest, executor: str = "local") -> Summary:
+def run_batch(req: RunRequest, executor: str = "local", report: bool = True) -> Summary:
+    """Clean the inputs into `req.out_dir`: records, resume state, summary and (unless
+    `report` is false) the HTML report, committed together under the folder's lock."""
     started = time.monotonic()
     run = EXECUTORS.get(executor)
     resources = Resources(req.options)
@@ -95,7 +97,12 @@ def run_batch(req: RunRequest, executor: str = "local") -> Summary:
     except BaseException:
         folder.abort()
         raise
-    folder.commit()
     summary.seconds = time.monotonic() - started
-    atomic_write_text(req.out_dir / "summary.json", json.dumps({**summary.to_dict(), **extra}, indent=2) + "\n")
+    text = json.dumps({**summary.to_dict(), **extra}, indent=2) + "\n"
+    render = None
+    if report:
+        from cleanup.report.html import render_report
+
+        render = render_report
+    folder.commit(text, render)
     return summary

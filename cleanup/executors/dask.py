@@ -28,10 +28,12 @@ from cleanup.reader import (
     JSONL_SUFFIX,
     SUPPORTED,
     InputError,
+    NotReadable,
     article_id,
     iter_input_files,
     parse_jsonl_lines,
     read_bytes,
+    read_limited,
     unsupported_reason,
 )
 from cleanup.summary import Summary, compact
@@ -43,7 +45,7 @@ BYTES_PER_SHARD = 4 * 1024 * 1024
 @dataclass(frozen=True)
 class Shard:
     index: int
-    files: tuple[tuple[str, str], ...] = ()  # (root, path) of .txt/.md files
+    files: tuple[tuple[str, str, str | None], ...] = ()  # (root, path, why it cannot be read) of other files
     jsonl: str | None = None  # or a byte range of one JSONL file
     start: int = 0
     end: int = 0
@@ -59,9 +61,19 @@ class Shard:
         return shard_dir / f"{self.name}.jsonl", shard_dir / f"{self.name}{STATE}"
 
 
-def plan_shards(inputs: list[str], fingerprint: str, shard_bytes: int = BYTES_PER_SHARD) -> list[Shard]:
+def _size_and_time(path: str) -> tuple[int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return -1, -1
+    return st.st_size, st.st_mtime_ns
+
+
+def plan_shards(
+    inputs: list[str], fingerprint: str, shard_bytes: int = BYTES_PER_SHARD, follow_symlinks: bool = False
+) -> list[Shard]:
     shards: list[Shard] = []
-    pending: list[tuple[str, str]] = []
+    pending: list[tuple[str, str, str | None]] = []
 
     def key_of(*parts) -> str:
         return hashlib.sha256(json.dumps([fingerprint, *parts], default=str).encode()).hexdigest()
@@ -69,14 +81,15 @@ def plan_shards(inputs: list[str], fingerprint: str, shard_bytes: int = BYTES_PE
     def flush_files() -> None:
         if pending:
             # the root is part of the key: it decides the articles' ids
-            stats = [(root, p, os.stat(p).st_size, os.stat(p).st_mtime_ns) for root, p in pending]
+            stats = [(root, p, problem, *_size_and_time(p)) for root, p, problem in pending]
             shards.append(Shard(len(shards), files=tuple(pending), key=key_of("files", stats)))
             pending.clear()
 
-    for root, path in iter_input_files(inputs):
+    for entry in iter_input_files(inputs, follow_symlinks):
+        root, path = entry.root, entry.path
         if path is None:
             raise InputError("the dask executor reads files, not stdin")
-        if path.suffix.lower() == JSONL_SUFFIX:
+        if path.suffix.lower() == JSONL_SUFFIX and entry.problem is None:
             flush_files()
             st = path.stat()
             for start, end, first_line in _line_ranges(path, shard_bytes):
@@ -91,7 +104,7 @@ def plan_shards(inputs: list[str], fingerprint: str, shard_bytes: int = BYTES_PE
                     )
                 )
         else:
-            pending.append((str(root), str(path)))
+            pending.append((str(root), str(path), entry.problem))
             if len(pending) >= FILES_PER_SHARD:
                 flush_files()
     flush_files()
@@ -166,43 +179,34 @@ def _shard_items(shard: Shard, options: Options):
         return
     from cleanup.model import ReadError
 
-    for root, path in shard.files:
+    for root, path, problem in shard.files:
         p = Path(path)
         art_id = article_id(p, Path(root))
+        if problem:
+            yield ReadError(art_id, path, problem)
+            continue
         if p.suffix.lower() not in SUPPORTED:
             yield ReadError(art_id, path, unsupported_reason(p))
             continue
         try:
-            if p.stat().st_size > options.max_bytes:
-                yield ReadError(
-                    art_id,
-                    path,
-                    f"{path}: {p.stat().st_size} bytes is over the limit of {options.max_bytes} (--max-bytes)",
-                )
-                continue
-            data = p.read_bytes()
+            data = read_limited(p, options.max_bytes)
+        except NotReadable as exc:
+            yield ReadError(art_id, path, f"{path}: {exc}")
+            continue
         except OSError as exc:
             yield ReadError(art_id, path, f"{path}: cannot read: {exc.strerror or exc}")
             continue
         yield from read_bytes(data, path, art_id, jsonl=False, max_bytes=options.max_bytes)
 
 
-def run_dask(
-    inputs: list[str],
-    folder: OutputFolder,
-    options: Options,
-    fingerprint: str,
-    summary: Summary,
-    scheduler: str | None = None,
-    jobs: int = 2,
-    shard_bytes: int = BYTES_PER_SHARD,
-) -> dict:
+def run_dask(req, folder: OutputFolder, fingerprint: str, summary: Summary) -> dict:
     """Clean the shards on the cluster, then write their records through `folder`."""
     from dask.distributed import Client, LocalCluster
 
     out_dir = folder.out_dir
     (out_dir / SHARDS).mkdir(exist_ok=True)
-    shards = plan_shards(inputs, fingerprint, shard_bytes)
+    options, scheduler, jobs = req.options, req.scheduler, req.jobs
+    shards = plan_shards(req.inputs, fingerprint, req.shard_bytes, req.follow_symlinks)
     done = {s.name for s in shards if read_state(*s.paths(out_dir)) is not None}
     todo = [s for s in shards if s.name not in done]
     cluster = None

@@ -13,7 +13,14 @@ from cleanup.summary import compact
 
 
 def encode_record(record: dict) -> bytes:
-    return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "surrogatepass")
+    """One JSONL line, valid UTF-8 whatever the text holds: a lone surrogate (from a JSON
+    escape such as "\\ud800", or a file name that is not UTF-8) is written as its JSON escape,
+    which reads back to the same string."""
+    line = json.dumps(record, ensure_ascii=False) + "\n"
+    try:
+        return line.encode("utf-8")
+    except UnicodeEncodeError:
+        return (json.dumps(record, ensure_ascii=True) + "\n").encode("ascii")
 
 
 @dataclass

@@ -20,8 +20,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from cleanup.model import Article, ReadError
 
@@ -35,6 +36,11 @@ SHARDS = "shards"
 
 class OutputLocked(Exception):
     """Another run is writing to the same output folder."""
+
+
+class OutputWriteError(Exception):
+    """The output folder could not be written (disk full, no permission): nothing was
+    replaced, the previous output is intact."""
 
 
 def input_key(item: Article | ReadError, fingerprint: str) -> str | None:
@@ -221,19 +227,63 @@ class OutputFolder:
 
     def write(self, line: bytes, key: str | None) -> None:
         assert self.file is not None
-        self.file.write(line, key)
+        try:
+            self.file.write(line, key)
+        except OSError as exc:
+            raise self._failed(exc) from exc
 
-    def commit(self) -> Path:
+    def commit(self, summary: str, render_report: Callable[[Path, IO[str]], object] | None) -> Path:
+        """Make this run's output the folder's, all of it or none of it: the records, their
+        state, the summary and the report are written in full first (the report from the new
+        records), then renamed into place one after the other. A failure before the renames
+        (a full disk) leaves the previous output as it was; a crash between renames leaves a
+        state whose trailer no longer matches, which the next run ignores. Without a report,
+        an old report (of another run) is removed rather than left beside new records."""
+        from cleanup.output import keep_mode
+
         assert self.file is not None
-        self.file.finish()
+        summary_tmp = self.out_dir / ".summary.json.tmp"
+        report_tmp = self.out_dir / ".report.html.tmp"
+        try:
+            self.file.finish()
+            summary_tmp.write_text(summary, encoding="utf-8")
+            if render_report is not None:
+                with open(report_tmp, "w", encoding="utf-8") as fh:
+                    render_report(self.partial, fh)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+        except OSError as exc:
+            for p in (summary_tmp, report_tmp):
+                p.unlink(missing_ok=True)
+            raise self._failed(exc) from exc
         self.reusable.close()
+        for tmp, final in ((summary_tmp, self.out_dir / "summary.json"), (report_tmp, self.out_dir / "report.html")):
+            if tmp.exists():
+                keep_mode(tmp, final)
         os.replace(self.partial, self.final)
         os.replace(self.state_partial, self.state_final)
+        os.replace(summary_tmp, self.out_dir / "summary.json")
+        if render_report is not None:
+            os.replace(report_tmp, self.out_dir / "report.html")
+        else:
+            (self.out_dir / "report.html").unlink(missing_ok=True)
         for p in self._cleanup_after:
             if p.exists():
                 p.unlink()
         self._unlock()
         return self.final
+
+    def _failed(self, exc: OSError) -> OutputWriteError:
+        """Give up writing: remove this run's partial files (a full disk must not be left
+        fuller), keep the previous output, unlock."""
+        if self.file is not None:
+            self.file.close()
+        for p in (self.partial, self.state_partial):
+            p.unlink(missing_ok=True)
+        self.reusable.close()
+        self._unlock()
+        reason = exc.strerror or str(exc)
+        return OutputWriteError(f"{self.out_dir}: cannot write the output ({reason}); the previous output is unchanged")
 
     def abort(self) -> None:
         """Keep the partial files (for --resume); close everything."""

@@ -15,9 +15,9 @@ import tempfile
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from cleanup.output import keep_mode, read_records
+from cleanup.output import keep_mode, printable, read_records
 
 REPORT_FIELDS = ("id", "source", "verdict", "language", "original", "edits", "findings", "error", "line")
 
@@ -26,10 +26,20 @@ def _asset(name: str) -> str:
     return resources.files("cleanup.report").joinpath("assets").joinpath(name).read_text(encoding="utf-8")
 
 
+def _json_text(obj: Any) -> str:
+    """JSON that encodes as UTF-8: a lone surrogate is kept as its escape."""
+    text = json.dumps(obj, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return json.dumps(obj, ensure_ascii=True)
+
+
 def _safe_json(obj: Any) -> str:
     # inside <script>, `</script>` or `<!--` in an article must not end or change the element
     return (
-        json.dumps(obj, ensure_ascii=False)
+        _json_text(obj)
         .replace("<", "\\u003c")
         .replace(">", "\\u003e")
         .replace("&", "\\u0026")
@@ -47,6 +57,24 @@ def iter_report_records(path: Path) -> Iterator[dict[str, Any]]:
         yield {k: rec[k] for k in REPORT_FIELDS if k in rec}
 
 
+def render_report(records_path: Path, fh: IO[str], title: str | None = None) -> int:
+    """Stream the HTML report of `records_path` into `fh`; returns how many records it holds."""
+    head = _asset("report.html")
+    before, after = head.split("/*RECORDS*/", 1)
+    title = printable(title or f"cleanup report: {records_path}")
+    fh.write(before.replace("{{TITLE}}", _escape_html(title)).replace("{{CSS}}", _asset("report.css")))
+    fh.write("[")
+    count = 0
+    for rec in iter_report_records(records_path):
+        if count:
+            fh.write(",\n")
+        fh.write(_safe_json(rec))
+        count += 1
+    fh.write("]")
+    fh.write(after.replace("{{JS}}", _asset("report.js")))
+    return count
+
+
 def write_report(records_path: Path, out_path: Path, title: str | None = None) -> int:
     """Write the HTML report atomically (streamed into a temporary file, then renamed);
     returns how many records it holds."""
@@ -55,22 +83,7 @@ def write_report(records_path: Path, out_path: Path, title: str | None = None) -
     try:
         keep_mode(Path(tmp), out_path)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            head = _asset("report.html")
-            before, after = head.split("/*RECORDS*/", 1)
-            fh.write(
-                before.replace("{{TITLE}}", _escape_html(title or f"cleanup report: {records_path}")).replace(
-                    "{{CSS}}", _asset("report.css")
-                )
-            )
-            fh.write("[")
-            count = 0
-            for rec in iter_report_records(records_path):
-                if count:
-                    fh.write(",\n")
-                fh.write(_safe_json(rec))
-                count += 1
-            fh.write("]")
-            fh.write(after.replace("{{JS}}", _asset("report.js")))
+            count = render_report(records_path, fh, title)
         os.replace(tmp, out_path)
     except BaseException:
         if os.path.exists(tmp):
