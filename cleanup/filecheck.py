@@ -159,9 +159,10 @@ def string_columns(raw: str, start: int, end: int) -> list[int]:
 
 
 class Checker:
-    def __init__(self, pipeline, rules_severity: dict[str, str]):
+    def __init__(self, pipeline, rules_severity: dict[str, str], timeout: float | None = 120.0):
         self.pipeline = pipeline
         self.rules_severity = rules_severity
+        self.timeout = timeout  # seconds per article: a hook must never hang a commit
 
     def _report(self, path: str, record: dict, locate) -> list[Diagnostic]:
         """Everything the record says, at positions in the original text (via `locate`)."""
@@ -240,7 +241,7 @@ class Checker:
         lf_text, endings = split_line_endings(text)
         fmt = "markdown" if markdown else "text"
         article = Article(id=display, source=display, text=lf_text, decode_note=note, format=fmt)
-        record = self.pipeline.process(article).to_dict()
+        record = self.pipeline.process(article, self.timeout).to_dict()
         if "error" in record:
             result.error = record["error"]
             return
@@ -302,7 +303,7 @@ class Checker:
             cols = string_columns(raw, *span)
             fmt = "markdown" if obj.get("format") == "markdown" else "text"
             article = Article(id=str(obj.get("id", lineno)), source=display, text=obj["text"], line=lineno, format=fmt)
-            record = self.pipeline.process(article).to_dict()
+            record = self.pipeline.process(article, self.timeout).to_dict()
             if "error" in record:
                 result.reported.append(
                     Diagnostic(display, lineno, 1, "internal", "error", record["error"], False, "", "")

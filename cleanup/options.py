@@ -19,6 +19,7 @@ class Options:
     fix_mode: FixMode = FixMode.SAFE
     grammar: str = "harper"
     languagetool_url: str | None = None
+    languagetool_timeout: float = 60.0  # seconds a LanguageTool request may take in all
     rule_dirs: list[str] = field(default_factory=list)
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
@@ -34,7 +35,11 @@ class Options:
         """Everything that changes the output for the same input: options, the tool's own code
         and every rule file's bytes. Part of the key of incremental re-runs and resumes."""
         h = hashlib.sha256()
-        data = {k: v for k, v in asdict(self).items() if k not in ("cache_dir", "use_cache", "rule_dirs")}
+        data = {
+            k: v
+            for k, v in asdict(self).items()
+            if k not in ("cache_dir", "use_cache", "rule_dirs", "languagetool_timeout")
+        }
         h.update(json.dumps([__version__, data], sort_keys=True, default=str).encode())
         package = Path(__file__).resolve().parent
         for path in sorted(package.rglob("*.py")):

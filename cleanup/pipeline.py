@@ -8,6 +8,7 @@ written in input order.
 
 from __future__ import annotations
 
+from cleanup.deadline import ArticleTimeout, article_deadline
 from cleanup.document import Document
 from cleanup.grammar import GrammarBackendError
 from cleanup.model import Article, Finding, LanguageGuess, ReadError, Record, Severity, Verdict
@@ -49,19 +50,25 @@ class Pipeline:
             fields=article.extra,
         )
 
-    def process(self, item: Article | ReadError) -> Record:
-        """One input item to one record; an unexpected failure is an error record, not a crash."""
+    def process(self, item: Article | ReadError, timeout: float | None = None) -> Record:
+        """One input item to one record; an unexpected failure, or an article that takes more
+        than `timeout` seconds, is an error record, not a crash or a hung batch."""
         if isinstance(item, ReadError):
             return item.to_record()
+        where = f"{item.source}:{item.line}" if item.line else item.source
         try:
-            return self.clean(item)
+            with article_deadline(timeout):
+                return self.clean(item)
+        except ArticleTimeout as exc:
+            return ReadError(
+                item.id, item.source, f"{where}: {exc}: the article was not cleaned", item.line
+            ).to_record()
         except GrammarBackendError:
             raise  # the backend is unusable for every article: stop with a clear error
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:
             # panic in a compiled library is a BaseException, not an Exception)
-            where = f"{item.source}:{item.line}" if item.line else item.source
             return ReadError(
                 item.id, item.source, f"{where}: internal error while cleaning: {type(exc).__name__}: {exc}", item.line
             ).to_record()

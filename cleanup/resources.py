@@ -103,7 +103,7 @@ class Resources:
         spec = GRAMMAR_BACKENDS.get(backend)
         if spec.rule_names is None:
             return None
-        key = f"{backend} rule names {spec.cache_key(self.grammar_config, None)}"
+        key = f"{backend} rule names {spec.cache_key(self.grammar_config, self.options)}"
         cached = self.cache.get(key, "") if self.cache is not None else None
         if cached is not None:
             return list(cached)
@@ -138,12 +138,12 @@ class Resources:
     @property
     def grammar_key(self) -> str:
         """What identifies the backend's results in the cache, computed without building it."""
-        return self.grammar_spec.cache_key(self.grammar_config, self.options.languagetool_url)
+        return self.grammar_spec.cache_key(self.grammar_config, self.options)
 
     def backend(self) -> Backend:
         with self._lock:
             if self._backend is None:
-                self._backend = self.grammar_spec.build(self.grammar_config, self.options.languagetool_url)
+                self._backend = self.grammar_spec.build(self.grammar_config, self.options)
             return self._backend
 
     # -- caches ------------------------------------------------------------------------------

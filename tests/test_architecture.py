@@ -138,10 +138,8 @@ def test_a_new_grammar_backend_is_one_registry_entry_with_its_own_cache_key(monk
 
     spec = BackendSpec("shouting", "test", lambda c, url: Shouting(), lambda c, url: "shouting 1")
     monkeypatch.setitem(GRAMMAR_BACKENDS._entries, "shouting", spec)
-    keys = {
-        GRAMMAR_BACKENDS.get(n).cache_key(Pipeline(Options(grammar="none")).resources.grammar_config, None)
-        for n in GRAMMAR_BACKENDS
-    }
+    resources = Pipeline(Options(grammar="none")).resources
+    keys = {GRAMMAR_BACKENDS.get(n).cache_key(resources.grammar_config, resources.options) for n in GRAMMAR_BACKENDS}
     assert len(keys) == len(GRAMMAR_BACKENDS.names())  # no backend is served another's results
     p = Pipeline(Options(grammar="shouting", cache_dir=str(tmp_path)))
     rec = p.clean(Article(id="a", source="a", text="The officials were ANGRY about it."))

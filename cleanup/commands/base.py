@@ -42,6 +42,13 @@ def pipeline_options(f):
             help="A LanguageTool server (also LANGUAGETOOL_URL).",
         ),
         click.option(
+            "--languagetool-timeout",
+            type=float,
+            default=60.0,
+            show_default=True,
+            help="Seconds a LanguageTool request may take in all; a server that takes longer stops the run.",
+        ),
+        click.option(
             "--rules",
             "rule_dirs",
             multiple=True,
@@ -98,6 +105,7 @@ def make_options(kw: dict, severity: dict[str, str] | None = None) -> Options:
         fix_mode=FixMode.NONE if kw["no_fix"] else FixMode.UNSAFE if kw["unsafe_fixes"] else FixMode.SAFE,
         grammar=kw["grammar"],
         languagetool_url=kw["languagetool_url"],
+        languagetool_timeout=kw["languagetool_timeout"],
         rule_dirs=list(kw["rule_dirs"]),
         select=split_values(kw["select"]),
         ignore=split_values(kw["ignore"]),

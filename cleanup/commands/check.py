@@ -100,6 +100,8 @@ def report(results: list, kw: dict) -> None:
     for r, checker, baseline, group_kw in results:
         if r.error:
             continue
+        if r.unfixable and (fix or show_diff):
+            click.echo(f"warning: {r.unfixable}", err=True)
         min_severity = group_kw["min_severity"]  # a project's configuration may set its own
         if r.new_content is not None and show_diff:
             click.echo(unified_diff(r), nl=False)

@@ -25,6 +25,13 @@ from cleanup.commands.base import config_of, fail, main, make_options, pipeline_
 @click.option("--shard-mb", type=float, default=4.0, show_default=True, help="Dask: size of a JSONL shard.")
 @click.option("--no-report", is_flag=True, help="Do not write report.html.")
 @click.option(
+    "--timeout",
+    type=float,
+    default=120.0,
+    show_default=True,
+    help="Seconds an article may take; a slower one becomes an error record (0: no limit).",
+)
+@click.option(
     "--follow-symlinks",
     is_flag=True,
     help="Read symbolic links to files outside the input folder (refused by default).",
@@ -42,7 +49,15 @@ def run(ctx: click.Context, **_: object) -> None:
     A run that finds no article, or files it cannot read as articles (.html, .pdf…), says so
     and exits 2 (1 with --allow-empty).
     """
+    import signal
+
     from cleanup.executors import RunRequest, run_batch
+
+    def terminated(signum, frame):
+        # SIGTERM (a CI job cancelled, `kill`): stop as on Ctrl-C, keeping what --resume needs
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, terminated)
 
     try:
         config = config_of(ctx, list(ctx.params["inputs"]))
@@ -61,6 +76,7 @@ def run(ctx: click.Context, **_: object) -> None:
             scheduler=kw["scheduler"],
             shard_bytes=max(1, int(kw["shard_mb"] * 1024 * 1024)),
             follow_symlinks=kw["follow_symlinks"],
+            timeout=kw["timeout"] or None,
         )
         summary = run_batch(request, executor=kw["executor"], report=not kw["no_report"])
     except usage_errors() as exc:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from cleanup.executors.worker import DEFAULT_TIMEOUT
 from cleanup.executors.writer import OutputFolder
 from cleanup.options import Options
 from cleanup.reader import read_inputs
@@ -32,6 +33,7 @@ class RunRequest:
     scheduler: str | None = None
     shard_bytes: int = 4 * 1024 * 1024
     follow_symlinks: bool = False
+    timeout: float | None = DEFAULT_TIMEOUT  # seconds per article
 
 
 class Progress:
@@ -60,7 +62,7 @@ def _run_local(req: RunRequest, folder: OutputFolder, fingerprint: str, summary:
     folder.start()
     try:
         items = read_inputs(req.inputs, max_bytes=req.options.max_bytes, follow_symlinks=req.follow_symlinks)
-        for done in process_stream(items, req.options, req.jobs, reuse, fingerprint):
+        for done in process_stream(items, req.options, req.jobs, reuse, fingerprint, timeout=req.timeout):
             folder.write(done.line, done.key)
             summary.add(done.counts, reused=done.reused)
             summary.grammar_calls += done.calls

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from cleanup.executors.worker import Worker, encode_record
 from cleanup.executors.writer import SHARDS, STATE, OutputFolder, RecordFile, Reusable, input_key, read_state
+from cleanup.model import ReadError
 from cleanup.options import Options
 from cleanup.reader import (
     JSONL_SUFFIX,
@@ -128,7 +129,7 @@ def _line_ranges(path: Path, shard_bytes: int):
             start = end
 
 
-def _worker_state(options: Options, out_dir: str, fingerprint: str) -> tuple[Worker, Reusable]:
+def _worker_state(options: Options, out_dir: str, fingerprint: str, timeout: float | None) -> tuple[Worker, Reusable]:
     """This Dask worker's pipeline and index of reusable records, built once per worker
     process and kept on the Dask worker object itself."""
     from distributed import get_worker
@@ -139,13 +140,13 @@ def _worker_state(options: Options, out_dir: str, fingerprint: str) -> tuple[Wor
     if slot_key not in slots:
         reusable = Reusable()
         reusable.add_folder(Path(out_dir))
-        slots[slot_key] = (Worker(options), reusable)
+        slots[slot_key] = (Worker(options, timeout), reusable)
     return slots[slot_key]
 
 
-def clean_shard(shard: Shard, options: Options, out_dir: str, fingerprint: str) -> int:
+def clean_shard(shard: Shard, options: Options, out_dir: str, fingerprint: str, timeout: float | None = None) -> int:
     """Runs on a worker: clean one shard into its records and state files, the state last."""
-    worker, reusable = _worker_state(options, out_dir, fingerprint)
+    worker, reusable = _worker_state(options, out_dir, fingerprint, timeout)
     records, state = shard.paths(Path(out_dir))
     tmp_records, tmp_state = records.with_name(records.name + ".tmp"), state.with_name(state.name + ".tmp")
     out = RecordFile(tmp_records, tmp_state)
@@ -155,7 +156,7 @@ def clean_shard(shard: Shard, options: Options, out_dir: str, fingerprint: str) 
             key = input_key(item, fingerprint)
             line = reusable.get(key)
             if line is None:
-                line = encode_record(worker.pipeline.process(item).to_dict())
+                line = encode_record(worker.pipeline.process(item, timeout).to_dict())
             out.write(line, key)
             n += 1
         out.finish()
@@ -177,7 +178,6 @@ def _shard_items(shard: Shard, options: Options):
         # number the lines as in the whole file
         yield from parse_jsonl_lines([b"\n"] * (shard.first_line - 1) + lines, shard.jsonl, options.max_bytes)
         return
-    from cleanup.model import ReadError
 
     for root, path, problem in shard.files:
         p = Path(path)
@@ -218,24 +218,48 @@ def run_dask(req, folder: OutputFolder, fingerprint: str, summary: Summary) -> d
             client = Client(cluster)
         try:
             futures = client.map(
-                clean_shard, todo, options=options, out_dir=str(out_dir), fingerprint=fingerprint, pure=False
+                clean_shard,
+                todo,
+                options=options,
+                out_dir=str(out_dir),
+                fingerprint=fingerprint,
+                timeout=req.timeout,
+                pure=False,
             )
             client.gather(futures)  # raises the first worker error, e.g. an unusable grammar backend
         finally:
             client.close()
             if cluster is not None:
                 cluster.close()
-    # assemble in input order through the one writer
+    # assemble in input order through the one writer; an id an earlier shard already used
+    # (shards are read apart, so only here can a duplicate across them be seen) becomes an
+    # error record, as the local executor makes it
     folder.start()
+    seen: dict[str, str] = {}
     for s in shards:
         records, state = s.paths(out_dir)
         keys = {offset: key for key, offset, _length in read_state(records, state) or []}
         offset = 0
         with open(records, "rb") as fh:
             for line in fh:
-                folder.write(line, keys.get(offset))
-                summary.add(compact(json.loads(line)), reused=s.name in done)
+                key = keys.get(offset)
                 offset += len(line)
+                record = json.loads(line)
+                rid = record.get("id")
+                where = str(record.get("source", "")) + (f":{record['line']}" if record.get("line") else "")
+                if rid in seen and "error" not in record:
+                    duplicate = ReadError(
+                        rid,
+                        record.get("source", ""),
+                        f"{where}: duplicate id {rid!r} (first in {seen[rid]})",
+                        record.get("line"),
+                    )
+                    record = duplicate.to_record().to_dict()
+                    line, key = encode_record(record), None
+                elif isinstance(rid, str):
+                    seen.setdefault(rid, where)
+                folder.write(line, key)
+                summary.add(compact(record), reused=s.name in done)
     keep = {p.name for s in shards for p in s.paths(out_dir)}
     for p in (out_dir / SHARDS).iterdir():
         if p.name not in keep:

@@ -4,12 +4,16 @@ hand back encoded records with what the summary needs."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 from dataclasses import dataclass
 
 from cleanup.model import Article, ReadError, Record
 from cleanup.options import Options
 from cleanup.pipeline import Pipeline
 from cleanup.summary import compact
+
+DEFAULT_TIMEOUT = 120.0  # seconds per article (--timeout)
 
 
 def encode_record(record: dict) -> bytes:
@@ -32,19 +36,25 @@ class Cleaned:
     calls: int = 0
     hits: int = 0
 
+    @classmethod
+    def of(cls, record: Record) -> Cleaned:
+        data = record.to_dict()
+        return cls(encode_record(data), compact(data))
+
 
 class Worker:
     """One pipeline (and grammar backend) for every item this process cleans."""
 
-    def __init__(self, options: Options):
+    def __init__(self, options: Options, timeout: float | None = DEFAULT_TIMEOUT):
         self.pipeline = Pipeline(options)
+        self.timeout = timeout
 
     def clean(self, item: Article | ReadError) -> Cleaned:
         stats = self.pipeline.resources.grammar_stats
         calls, hits = stats.calls, stats.cache_hits
-        record: Record = self.pipeline.process(item)
-        data = record.to_dict()
-        return Cleaned(encode_record(data), compact(data), stats.calls - calls, stats.cache_hits - hits)
+        cleaned = Cleaned.of(self.pipeline.process(item, self.timeout))
+        cleaned.calls, cleaned.hits = stats.calls - calls, stats.cache_hits - hits
+        return cleaned
 
     def clean_batch(self, items: list[Article | ReadError]) -> list[Cleaned]:
         out = [self.clean(item) for item in items]
@@ -60,11 +70,29 @@ class Worker:
 _PROCESS_WORKER: Worker | None = None
 
 
-def init_process(options: Options) -> None:
+def init_process(options: Options, timeout: float | None) -> None:
     global _PROCESS_WORKER
-    _PROCESS_WORKER = Worker(options)
+    die_with_parent()
+    # the main process handles interruptions; a worker just stops with it
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _PROCESS_WORKER = Worker(options, timeout)
 
 
 def clean_batch_in_process(items: list[Article | ReadError]) -> list[Cleaned]:
     assert _PROCESS_WORKER is not None, "init_process was not called in this process"
     return _PROCESS_WORKER.clean_batch(items)
+
+
+def die_with_parent() -> None:
+    """Ask Linux to kill this worker when the process that started it dies (a SIGKILL of the
+    main process must not leave workers of hundreds of MB behind). Elsewhere: nothing."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(1)

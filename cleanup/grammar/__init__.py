@@ -13,10 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from cleanup.model import Hit, Severity
 from cleanup.registry import Registry, closest
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cleanup.options import Options
 
 
 class GrammarBackendError(Exception):
@@ -107,8 +110,8 @@ class BackendSpec:
 
     name: str
     doc: str
-    build: Callable[[GrammarConfig, str | None], Backend]
-    cache_key: Callable[[GrammarConfig, str | None], str]
+    build: Callable[[GrammarConfig, Options], Backend]
+    cache_key: Callable[[GrammarConfig, Options], str]
     rule_names: Callable[[], list[str]] | None = None  # None: not known before it runs (a server's)
 
 
@@ -125,16 +128,18 @@ class NoneBackend:
         pass
 
 
-def _harper(config: GrammarConfig, url: str | None) -> Backend:
+def _harper(config: GrammarConfig, options: Options) -> Backend:
     from cleanup.grammar.harper import HarperBackend
 
     return HarperBackend(config.disabled.get("harper", []))
 
 
-def _languagetool(config: GrammarConfig, url: str | None) -> Backend:
+def _languagetool(config: GrammarConfig, options: Options) -> Backend:
     from cleanup.grammar.languagetool import LanguageToolBackend
 
-    return LanguageToolBackend(url, config.disabled.get("languagetool", []))
+    return LanguageToolBackend(
+        options.languagetool_url, config.disabled.get("languagetool", []), timeout=options.languagetool_timeout
+    )
 
 
 def _harper_rule_names() -> list[str]:
@@ -143,13 +148,13 @@ def _harper_rule_names() -> list[str]:
     return sorted(harper.get_default_lint_config())
 
 
-def _harper_key(config: GrammarConfig, url: str | None) -> str:
+def _harper_key(config: GrammarConfig, options: Options) -> str:
     return f"harper {package_version('harper-py')} disabled={','.join(sorted(config.disabled.get('harper', [])))}"
 
 
-def _languagetool_key(config: GrammarConfig, url: str | None) -> str:
+def _languagetool_key(config: GrammarConfig, options: Options) -> str:
     disabled = ",".join(sorted(config.disabled.get("languagetool", [])))
-    return f"languagetool {package_version('language-tool-python')} {url or 'local'} en-US disabled={disabled}"
+    return f"languagetool {package_version('language-tool-python')} {options.languagetool_url or 'local'} en-US disabled={disabled}"
 
 
 GRAMMAR_BACKENDS.register(
@@ -176,8 +181,8 @@ GRAMMAR_BACKENDS.register(
     BackendSpec(
         "none",
         "No grammar checking.",
-        build=lambda c, url: NoneBackend(),
-        cache_key=lambda c, url: "none",
+        build=lambda c, options: NoneBackend(),
+        cache_key=lambda c, options: "none",
         rule_names=list,
     ),
 )

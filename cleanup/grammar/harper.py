@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cleanup.deadline import ArticleTimeout
 from cleanup.grammar import CheckFailed, GrammarBackendError
 from cleanup.model import Hit
 
@@ -29,7 +30,7 @@ class HarperBackend:
         except BaseException as exc:
             # a panic inside Harper arrives as pyo3's PanicException, a BaseException (harper-core
             # 2.13 panics on some all-capitals sentences); the Linter stays usable afterwards
-            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            if isinstance(exc, (KeyboardInterrupt, SystemExit, ArticleTimeout)):
                 raise
             raise CheckFailed(f"Harper {type(exc).__name__}: {exc}") from exc
         out: list[Hit] = []

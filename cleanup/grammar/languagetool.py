@@ -38,7 +38,7 @@ class LanguageToolBackend:
     name = "languagetool"
     _lock = threading.Lock()
 
-    def __init__(self, url: str | None, disabled: list[str], language: str = "en-US"):
+    def __init__(self, url: str | None, disabled: list[str], language: str = "en-US", timeout: float = 60.0):
         try:
             import language_tool_python
         except ImportError as exc:  # pragma: no cover - it is a declared dependency
@@ -46,6 +46,7 @@ class LanguageToolBackend:
         self.url = url
         self.disabled = sorted(disabled)
         self.language = language
+        self.timeout = timeout
         try:
             self.tool: Any
             if url:
@@ -56,15 +57,34 @@ class LanguageToolBackend:
             where = f"the LanguageTool server at {url}" if url else "a local LanguageTool server"
             raise GrammarBackendError(f"cannot use {where}: {exc}. To fix: {HOW_TO_START}") from exc
         self.tool.disabled_rules.update(self.disabled)
+        # the client's own limit is per socket read, and it retries: a hung server took 602 s
+        # to fail, one that sends a byte every 20 s never did. Reads time out sooner, and the
+        # whole request has a deadline (`check`)
+        self.tool._TIMEOUT = max(1, int(timeout / 2))
 
     def check(self, paragraph: str) -> list[Hit]:
-        try:
-            with self._lock:
-                matches = self.tool.check(paragraph)
-        except Exception as exc:
+        outcome: dict[str, Any] = {}
+
+        def request() -> None:
+            try:
+                with self._lock:
+                    outcome["matches"] = self.tool.check(paragraph)
+            except Exception as exc:
+                outcome["error"] = exc
+
+        # a daemon thread: one stuck on a dead connection must not keep the process alive
+        thread = threading.Thread(target=request, name="languagetool-request", daemon=True)
+        thread.start()
+        thread.join(self.timeout)
+        where = self.url or "local server"
+        if thread.is_alive():
             raise GrammarBackendError(
-                f"LanguageTool check failed ({self.url or 'local server'}): {exc}. {HOW_TO_START}"
-            ) from exc
+                f"LanguageTool ({where}) did not answer within {self.timeout:g} s (--languagetool-timeout). {HOW_TO_START}"
+            )
+        if "error" in outcome:
+            exc = outcome["error"]
+            raise GrammarBackendError(f"LanguageTool check failed ({where}): {exc}. {HOW_TO_START}") from exc
+        matches = outcome["matches"]
         out = []
         for m in matches:
             start = m.offset  # the client already moved it from UTF-16 units to code points

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from cleanup.resources import Resources
 
 STAGE = "normalize"
+EMOJI_FLAG, CANCEL_TAG = "\U0001f3f4", "\U000e007f"
 MAX_ROUNDS = 4
 
 # a line that may need ftfy: one with a character outside ASCII and the house style's
@@ -31,7 +32,11 @@ WHITESPACE_STEPS: list[tuple[str, re.Pattern[str], str, str, object]] = [
     ("line-endings", re.compile(r"\r\n?"), "\n", "line ending normalised to LF", lambda t: "\r" in t),
     (
         "invisible-chars",
-        re.compile(r"[\u200b\u2060\ufeff\u00ad]+"),
+        # zero-width space, word joiner, BOM, soft hyphen, Mongolian vowel separator, invisible
+        # math operators, and tag characters outside an emoji flag (🏴 + tags + cancel tag):
+        # none carries meaning in news text; bidi controls and joiners may, and are left to
+        # the `hidden-character` rule
+        re.compile(r"[\u200b\u2060\ufeff\u00ad\u180e\u2061-\u2064]+|\U0001F3F4?[\U000E0000-\U000E007F]+"),
         "",
         "invisible character removed",
         lambda t: not t.isascii(),
@@ -108,10 +113,12 @@ def tidy_whitespace(doc: Document, stage: str = STAGE) -> None:
     for rule, pattern, repl, message, may_match in WHITESPACE_STEPS:
         if not may_match(doc.text):  # type: ignore[operator]
             continue
-        changes = [
-            Hit(m.start(), m.end(), repl, message, rule=rule)  # type: ignore[arg-type]
-            for m in pattern.finditer(doc.text)
-        ]
+        changes = []
+        for m in pattern.finditer(doc.text):
+            if m.group().startswith(EMOJI_FLAG) and m.group().endswith(CANCEL_TAG):
+                continue  # an emoji flag (🏴 + tag letters + cancel tag): meaningful
+            start = m.start() + (1 if m.group().startswith(EMOJI_FLAG) else 0)
+            changes.append(Hit(start, m.end(), repl, message, rule=rule))  # type: ignore[arg-type]
         if changes:
             doc.apply(stage, changes)
 

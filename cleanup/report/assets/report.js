@@ -16,6 +16,22 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
+// Characters that display as nothing but change what is displayed (bidi controls reorder the
+// text around them: "Trojan Source"): shown as a visible label, never left to act.
+const HIDDEN = /[\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\u061C\uFEFF\u180E\u00AD]|\uDB40[\uDC00-\uDC7F]/g;
+function revealHidden(text) {
+  const frag = document.createDocumentFragment();
+  let last = 0;
+  for (const m of text.matchAll(HIDDEN)) {
+    if (m.index > last) frag.append(text.slice(last, m.index));
+    const cp = m[0].codePointAt(0).toString(16).toUpperCase().padStart(4, "0");
+    frag.append(el("span", { class: "hidden-char", title: `invisible character U+${cp}`, text: `⟨U+${cp}⟩` }));
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) frag.append(text.slice(last));
+  return frag;
+}
+
 // ------------------------------------------------------------------ index
 const rows = RECORDS.map((r, i) => {
   const counts = { error: 0, warning: 0, info: 0 };
@@ -47,7 +63,7 @@ function renderIndex() {
   }
   const body = $("#index tbody");
   body.replaceChildren(...visible.map((r) => el("tr", { class: "row" + (r.i === current ? " current" : ""), "data-i": r.i, onclick: () => openArticle(r.i) },
-    el("td", { class: "id", text: r.id }),
+    el("td", { class: "id" }, revealHidden(String(r.id))),
     el("td", {}, el("span", { class: "badge " + r.verdict, text: r.verdict })),
     el("td", { text: r.edits }), el("td", { text: r.error }), el("td", { text: r.warning }), el("td", { text: r.info }))));
   $("#shown").textContent = `${visible.length} of ${rows.length} articles shown`;
@@ -116,7 +132,7 @@ function describe(kind, item) {
   box.hidden = false;
   const parts = [el("strong", { text: `${kind} · ${item.stage} · ${item.rule}` }), el("br"), el("span", { text: item.message })];
   if (item.severity) parts.unshift(el("span", { class: "sev " + item.severity, text: item.severity + " " }));
-  if (item.before !== undefined) parts.push(el("br"), "before ", el("code", { text: item.before }), " after ", el("code", { text: item.after }));
+  if (item.before !== undefined) parts.push(el("br"), "before ", el("code", {}, revealHidden(item.before)), " after ", el("code", {}, revealHidden(item.after)));
   if (item.suggestions && item.suggestions.length) parts.push(el("br"), "suggestions: ", ...item.suggestions.flatMap((s, i) => [i ? ", " : "", el("code", { text: s })]));
   box.replaceChildren(...parts);
 }
@@ -128,7 +144,7 @@ function openArticle(i) {
   const rec = RECORDS[i];
   $("#article").hidden = false;
   $("#detail").hidden = true;
-  $("#a-title").textContent = rec.id;
+  $("#a-title").replaceChildren(revealHidden(rec.id));
   $("#a-meta").replaceChildren(el("span", { class: "badge " + (rec.error ? "error" : rec.verdict), text: rec.error ? "error" : rec.verdict }),
     ` ${rec.source || ""}` + (rec.language ? ` · language ${rec.language.code} (${rec.language.confidence})` : ""));
   const text = $("#a-text"), list = $("#a-findings");
@@ -156,7 +172,7 @@ function openArticle(i) {
       const e = rec.edits[s.edit];
       // a deleted run of whitespace would only show as empty space: make it visible
       const shown = /^\s+$/.test(s.text) ? s.text.replace(/\r/g, "␍").replace(/\n/g, "⏎").replace(/\u00a0/g, "⍽").replace(/ /g, "·").replace(/\t/g, "⇥") : s.text;
-      const node = el("del", { class: "change", title: `${e.stage}/${e.rule}: ${e.message}`, text: shown, onclick: () => describe("change", e) });
+      const node = el("del", { class: "change", title: `${e.stage}/${e.rule}: ${e.message}`, onclick: () => describe("change", e) }, revealHidden(shown));
       node.dataset.edit = s.edit; nodes.push(node); stops.push(node); continue;
     }
     const a = pos, b = pos + s.text.length;
@@ -176,10 +192,10 @@ function openArticle(i) {
       let node;
       if (s.kind === "ins") {
         const e = rec.edits[s.edit];
-        node = el("ins", { class: "change", title: `${e.stage}/${e.rule}: ${e.message}`, text: piece, onclick: () => describe("change", e) });
+        node = el("ins", { class: "change", title: `${e.stage}/${e.rule}: ${e.message}`, onclick: () => describe("change", e) }, revealHidden(piece));
         node.dataset.edit = s.edit; if (p === a) stops.push(node);
       } else {
-        node = document.createTextNode(piece);
+        node = revealHidden(piece);
       }
       if (covering.length) {
         const top = covering.reduce((x, y) => (SEV_RANK[y.severity] > SEV_RANK[x.severity] ? y : x));
@@ -196,7 +212,7 @@ function openArticle(i) {
   text.replaceChildren(...nodes);
   list.replaceChildren(...rec.findings.map((f, n) => el("li", { onclick: () => { const m = text.querySelector(`[data-finding="${n}"]`); if (m) focusStop(stops.indexOf(m)); describe("finding", f); } },
     el("span", { class: "sev " + f.severity, text: f.severity }), " ", el("code", { text: f.rule }), " ",
-    el("q", { text: f.match }), " ", el("span", { text: f.message }),
+    el("q", {}, revealHidden(f.match)), " ", el("span", { text: f.message }),
     ...(f.suggestions.length ? [" → ", el("code", { text: f.suggestions.join(" | ") })] : []))));
   renderIndex();
 }

@@ -6,6 +6,7 @@ from cleanup.rules.detectors import (  # noqa: F401  (registration)
     assistant_leaks,
     foreign,
     fused_words,
+    hidden,
     leaks,
     negation,
     segmentation,

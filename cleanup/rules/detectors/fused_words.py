@@ -68,6 +68,7 @@ COMPOUND_HEADS = frozenset("here there where".split())  # thereof, whereby, here
         "safe_at": Param((int,), 3, "evidence points for a safe fix (2, with nothing against it in the next word)"),
         "report_at": Param((int,), 2, "evidence points for a finding with the split suggested"),
         "min_length": Param((int,), 5, "shorter tokens are never fusions"),
+        "max_length": Param((int,), 40, "longer tokens are never fusions (and a megabyte-long one costs nothing)"),
     },
 )
 class FusedWords:
@@ -86,14 +87,18 @@ class FusedWords:
         safe_at: int,
         report_at: int,
         min_length: int,
+        max_length: int,
     ):
         self.func = {w.lower() for w in function_words}
+        self.endings = sorted(self.func, key=lambda w: (-len(w), w))  # the longest ending first
         self.glue = self.func | PRONOUNS
         self.unknown_below = unknown_below
         self.typo_below = typo_below
         self.safe_at = safe_at
         self.report_at = report_at
-        self.token_re = re.compile(_TOKEN.pattern.replace("{5,}", f"{{{min_length},}}"))
+        # a bounded token: `[A-Za-z]{5,40}` with guards, so a run of a million letters is one
+        # failed match at each start, not a million candidate splits
+        self.token_re = re.compile(_TOKEN.pattern.replace("{5,}", f"{{{min_length},{max_length}}}"))
 
     # -- the evidence -------------------------------------------------------------------
 
@@ -212,10 +217,10 @@ class FusedWords:
                 continue  # a quoted term; a paragraph in another language (`quanto`)
             best = None
             zipf_token = ctx.zipf(token.lower())
-            for i in range(2, len(token) - 1):
-                prefix, function_word = token[:i], token[i:]
-                if function_word not in self.func or not function_word.islower():
+            for function_word in self.endings:
+                if not token.endswith(function_word) or len(token) - len(function_word) < 2:
                     continue
+                prefix = token[: -len(function_word)]
                 if prefix[0].islower() and not prefix.islower():
                     continue  # `iPhoneto`: not a shape of fusion we can split safely
                 if _elongated(prefix, function_word):
