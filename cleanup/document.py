@@ -142,8 +142,10 @@ class Document:
             c = accepted[i]
             if p >= c.end and not (p == c.end == c.start and side == "start"):
                 return p + cum[i + 1]
-            # inside change i: start snaps to the change's start, end to its new end
             new_start = c.start + cum[i]
+            if p == c.start and side == "end":
+                return new_start  # a span that ends where a change begins does not take it in
+            # inside change i: start snaps to the change's start, end to its new end
             return new_start if side == "start" else new_start + len(c.replacement or "")
 
         for span in self.protected:

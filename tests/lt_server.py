@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
@@ -87,6 +88,18 @@ class Handler(BaseHTTPRequestHandler):
         if not self.path.startswith("/v2/check"):
             self._send({"error": "not found"}, 404)
             return
+        if self.server.stall == "hang":  # accepts the request, never answers
+            time.sleep(3600)
+        if self.server.stall == "trickle":  # answers one byte a second, forever
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            for _ in range(3600):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(1)
+            return
         length = int(self.headers.get("Content-Length", 0))
         form = parse_qs(self.rfile.read(length).decode("utf-8"))
         text = form.get("text", [""])[0]
@@ -136,9 +149,10 @@ class Handler(BaseHTTPRequestHandler):
 class FakeLanguageTool:
     """Start with `with FakeLanguageTool() as lt:`; `lt.url` is its address, `lt.requests` what it got."""
 
-    def __init__(self):
+    def __init__(self, stall: str | None = None):
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.requests = []
+        self.httpd.stall = stall  # None, "hang" or "trickle": a server that never finishes
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property

@@ -51,6 +51,21 @@ FRAGMENTS = st.sampled_from(
         "Here is the translated text:\n",
         "wir werden das nicht akzeptieren ",
         "\ud800",
+        # hostile pieces (issue 14): bidi controls, tags, joiners in a word, a long letter run,
+        # assistant lines, Markdown and URLs
+        "\u202eyad noM\u202c ",
+        "\u2066x\u2069",
+        "pay\u200dpal ",
+        "\U000e0041\U000e0042",
+        "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f",
+        "ab" * 300,
+        "\nAs an AI language model, I cannot help.\n",
+        "\nI am here to assist\n",
+        "Berlinof ",
+        "itwas ",
+        "https://example.org/Berlinof ",
+        "the\nprice ",
+        "```\nthe the\n```\n",
     ]
 )
 TEXT = st.lists(st.one_of(FRAGMENTS, st.text(max_size=40)), max_size=12).map("".join)

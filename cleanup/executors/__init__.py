@@ -90,8 +90,11 @@ def run_batch(req: RunRequest, executor: str = "local", report: bool = True) -> 
     started = time.monotonic()
     run = EXECUTORS.get(executor)
     resources = Resources(req.options)
-    resources.validate()  # a broken rule file or option fails before any work
-    fingerprint = resources.fingerprint()
+    try:
+        resources.validate()  # a broken rule file or option fails before any work
+        fingerprint = resources.fingerprint()
+    finally:
+        resources.close()
     summary = Summary()
     folder = OutputFolder(req.out_dir, resume=req.resume, reuse=req.incremental or req.resume)
     try:

@@ -123,6 +123,32 @@ def tidy_whitespace(doc: Document, stage: str = STAGE) -> None:
             doc.apply(stage, changes)
 
 
+def remove_hidden(doc: Document) -> None:
+    """Bidirectional controls and joiners inside a Latin word, in lines without right-to-left
+    script, are removed before the language or any rule reads the text ("Trojan Source"); a
+    warning stays where each was, since the text may have displayed as something else."""
+    from cleanup.rules.detectors.hidden import removable_hidden
+
+    found = removable_hidden(doc.text)
+    if not found:
+        return
+    for start, _end, what in found:
+        doc.add_finding(
+            Finding(
+                STAGE,
+                "hidden-character",
+                Severity.WARNING,
+                start,
+                start,
+                "",
+                f"a hidden character that changes how text displays was removed here ({what}): check what the line says",
+            )
+        )
+    doc.apply(
+        STAGE, [Hit(s, e, "", f"hidden character removed: {what}", rule="hidden-character") for s, e, what in found]
+    )
+
+
 class NormalizeStage:
     """ftfy per line (the edit message lists `fix_and_explain`'s steps), then whitespace."""
 
@@ -149,6 +175,7 @@ class NormalizeStage:
             if _NEEDS_FTFY.search(doc.text):
                 doc.apply(STAGE, ftfy_changes(doc.text, self.ftfy_config()))
             tidy_whitespace(doc)
+            remove_hidden(doc)
             if len(doc.edits) == before:
                 break
         else:

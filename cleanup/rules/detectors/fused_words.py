@@ -213,8 +213,8 @@ class FusedWords:
             token = m.group()
             if counts[token] > 1 or token.isupper():
                 continue  # used twice the same way: a name or a term
-            if _quoted_as_term(text, m.start(), m.end()) or ctx.in_skip_span(m.start(), m.end()):
-                continue  # a quoted term; a paragraph in another language (`quanto`)
+            if _quoted_as_term(text, m.start(), m.end()):
+                continue
             best = None
             zipf_token = ctx.zipf(token.lower())
             for function_word in self.endings:
