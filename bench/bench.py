@@ -209,6 +209,70 @@ def cli(args: list[str], env: dict | None = None) -> tuple[float, int]:
     return wall, rss
 
 
+API_SCRIPT = """
+import json, sys, time
+import cleanup
+src, dst, jobs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with open(src, encoding="utf-8") as fh, open(dst, "w", encoding="utf-8") as out:
+    records = (json.loads(line) for line in fh)
+    with cleanup.Cleaner(no_cache=True) as cleaner:
+        for result in cleaner.clean_records(records, jobs=jobs):
+            out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\\n")
+"""
+
+DATASETS_SCRIPT = """
+import sys
+import cleanup
+from datasets import load_dataset
+ds = load_dataset("json", data_files=sys.argv[1], split="train", cache_dir=sys.argv[2])
+out = ds.map(cleanup.hf_map(no_cache=True), batched=True, batch_size=16, num_proc=int(sys.argv[3]))
+out.to_json(sys.argv[2] + "/out.jsonl")
+"""
+
+
+def python_script(script: str, *argv: str) -> float:
+    """Wall seconds of a Python script in a new process (as a user's program would run)."""
+    t = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", script, *argv],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "HF_DATASETS_DISABLE_PROGRESS_BARS": "1"},
+    )
+    if proc.returncode:
+        raise SystemExit(f"script failed:\n{proc.stderr}")
+    return time.perf_counter() - t
+
+
+def api_vs_cli(corpus: Path, work: Path, repeat: int) -> dict:
+    """The Python API against the CLI on the same corpus, each in a new process with its load
+    time, in turns: `Cleaner.clean_records` vs `cleanup run -j 1`, and
+    `Dataset.map(hf_map(), num_proc=2)` vs `cleanup run -j 2` (Harper, no cache)."""
+    runs: dict[str, list[float]] = {k: [] for k in ("api", "cli -j 1", "datasets num_proc=2", "cli -j 2")}
+    try:
+        import datasets  # noqa: F401
+    except ImportError:
+        runs.pop("datasets num_proc=2")
+    for i in range(repeat):
+        runs["api"].append(python_script(API_SCRIPT, str(corpus), str(work / f"api-{i}.jsonl"), "1"))
+        runs["cli -j 1"].append(
+            cli(["run", str(corpus), "--out", str(work / f"api-cli1-{i}"), "--no-report", "--no-cache"])[0]
+        )
+        if "datasets num_proc=2" in runs:
+            hf = work / f"hf-{i}"
+            hf.mkdir()
+            runs["datasets num_proc=2"].append(python_script(DATASETS_SCRIPT, str(corpus), str(hf), "2"))
+        runs["cli -j 2"].append(
+            cli(["run", str(corpus), "--out", str(work / f"api-cli2-{i}"), "-j", "2", "--no-report", "--no-cache"])[0]
+        )
+    median = {k: statistics.median(v) for k, v in runs.items()}
+    out = {f"{k} seconds (median)": round(v, 3) for k, v in median.items()}
+    out["Cleaner.clean_records / cli -j 1 time"] = round(median["api"] / median["cli -j 1"], 3)
+    if "datasets num_proc=2" in median:
+        out["datasets.map num_proc=2 / cli -j 2 time"] = round(median["datasets num_proc=2"] / median["cli -j 2"], 3)
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path)
@@ -281,6 +345,7 @@ def main() -> int:
             "cold seconds (median)": round(statistics.median(cold), 3),
             "warm seconds (median)": round(statistics.median(warm), 3),
         }
+        results["python api vs cli"] = api_vs_cli(corpus, work, args.repeat)
         results["report of 2,000 articles"] = report_open(work, articles)
         if args.memory_scale:
             mem = {}
@@ -360,7 +425,13 @@ def format_table(results: dict) -> str:
         f"{'  paired, every 50 articles':<28} {results['ratio pipeline/harper-alone throughput, paired']:>9.3f}"
     )
     lines.append("")
-    for section in ("cli", "check one article", "report of 2,000 articles", "memory scale (-j 2, no grammar)"):
+    for section in (
+        "cli",
+        "python api vs cli",
+        "check one article",
+        "report of 2,000 articles",
+        "memory scale (-j 2, no grammar)",
+    ):
         if section in results:
             lines.append(section)
             for k, v in results[section].items():

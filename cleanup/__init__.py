@@ -17,7 +17,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["Cleaner", "Edit", "Finding", "LanguageGuess", "Result", "Severity", "Verdict", "__version__", "clean", "features", "hf_map", "schema"]
+__all__ = [
+    "Cleaner",
+    "Edit",
+    "Finding",
+    "LanguageGuess",
+    "Result",
+    "Severity",
+    "Verdict",
+    "__version__",
+    "clean",
+    "features",
+    "hf_map",
+    "schema",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from cleanup.api import Cleaner, clean, features, hf_map, schema

@@ -19,84 +19,47 @@ checker is used by one thread at a time).
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from cleanup.model import Article, FixMode, Record
-from cleanup.options import Options
-from cleanup.registry import closest
-
-# the keyword arguments: the CLI's long option names (with `_`), and how they become Options
-OPTION_NAMES = (
-    "target_lang",
-    "grammar",
-    "languagetool_url",
-    "languagetool_timeout",
-    "rules",
-    "select",
-    "ignore",
-    "unsafe_fixes",
-    "no_fix",
-    "cache_dir",
-    "no_cache",
-    "max_bytes",
-    "severity",
-    "timeout",
-)
+from cleanup.model import Article, ReadError, Record
+from cleanup.options import Options, options_from_names
 
 
 def make_options(**kwargs: Any) -> tuple[Options, float | None]:
     """(Options, per-article timeout) from the CLI's long option names; an unknown name or a
     contradiction is a TypeError/ValueError, never ignored."""
-    for name in kwargs:
-        if name not in OPTION_NAMES:
-            raise TypeError(f"unknown option {name!r}{closest(name, list(OPTION_NAMES))} (known: {', '.join(OPTION_NAMES)})")
-    if kwargs.get("unsafe_fixes") and kwargs.get("no_fix"):
-        raise ValueError("unsafe_fixes and no_fix contradict each other")
-
-    def listed(name: str) -> list[str]:
-        value = kwargs.get(name) or []
-        return [value] if isinstance(value, str) else list(value)
-
-    options = Options(
-        target_lang=kwargs.get("target_lang", "en"),
-        fix_mode=FixMode.NONE if kwargs.get("no_fix") else FixMode.UNSAFE if kwargs.get("unsafe_fixes") else FixMode.SAFE,
-        grammar=kwargs.get("grammar", "harper"),
-        languagetool_url=kwargs.get("languagetool_url"),
-        languagetool_timeout=float(kwargs.get("languagetool_timeout", 60.0)),
-        rule_dirs=listed("rules"),
-        select=listed("select"),
-        ignore=listed("ignore"),
-        cache_dir=kwargs.get("cache_dir"),
-        use_cache=not kwargs.get("no_cache", False),
-        max_bytes=int(kwargs.get("max_bytes", Options.max_bytes)),
-        severity=dict(kwargs.get("severity") or {}),
-    )
-    return options, kwargs.get("timeout")
+    timeout = kwargs.pop("timeout", None)
+    return options_from_names(kwargs), timeout
 
 
-def article_of(item: str | dict[str, Any] | Article, index: int = 0, text_field: str = "text", id_field: str = "id") -> Article:
-    """An Article from a string, a record (a dict with `text_field`, optional `id_field`,
-    `title`, `format`; other keys are carried into the result) or an Article."""
+def article_of(
+    item: str | dict[str, Any] | Article,
+    index: int = 0,
+    text_field: str = "text",
+    id_field: str = "id",
+    seen: dict[str, str] | None = None,
+    max_bytes: int = Options.max_bytes,
+) -> Article | ReadError:
+    """An Article from a string, a record or an Article. A record is read by the same rules as a
+    line of a JSONL input (`text_field`, optional `id_field`, `title`, `format`; other keys are
+    carried into the result's `extra`), so a record the CLI would refuse becomes the same error
+    result here: the stream goes on and nothing is coerced silently."""
     if isinstance(item, Article):
         return item
     if isinstance(item, str):
         return Article(id=str(index), source="<python>", text=item)
     if isinstance(item, dict):
-        if not isinstance(item.get(text_field), str):
-            raise TypeError(f"record {index}: `{text_field}` must be a string, got {type(item.get(text_field)).__name__}")
-        title = item.get("title")
-        extra = {k: v for k, v in item.items() if k not in (text_field, id_field, "title")}
-        fmt = item.get("format", "text")
-        return Article(
-            id=str(item.get(id_field, index)),
-            source=str(item.get("source", "<python>")),
-            text=item[text_field],
-            title=title if isinstance(title, str) else None,
-            extra=extra,
-            format=fmt if fmt in ("text", "markdown") else "text",
-        )
+        from cleanup.reader import Fields, article_of_record
+
+        if id_field not in item:
+            item = {id_field: str(index), **item}
+        fields = Fields(text=text_field, id=id_field)
+        seen = {} if seen is None else seen
+        made = next(article_of_record(item, "<python>", index, f"record {index}", seen, fields, max_bytes))
+        return dataclasses.replace(made, line=None)  # a position in a stream, not a line of a file
     raise TypeError(f"cannot clean a {type(item).__name__}: give a string, a dict with `{text_field}`, or an Article")
 
 
@@ -122,11 +85,18 @@ class Cleaner:
 
     def clean(self, item: str | dict[str, Any] | Article) -> Record:
         """One text or record to one Result (an input that cannot be cleaned: `result.error`)."""
-        return self.pipeline.process(article_of(item), self.timeout)
+        return self.pipeline.process(article_of(item, max_bytes=self.options.max_bytes), self.timeout)
 
-    def clean_records(self, records: Iterable[str | dict[str, Any] | Article], jobs: int = 1, text_field: str = "text", id_field: str = "id") -> Iterator[Record]:
+    def clean_records(
+        self,
+        records: Iterable[str | dict[str, Any] | Article],
+        jobs: int = 1,
+        text_field: str = "text",
+        id_field: str = "id",
+    ) -> Iterator[Record]:
         """Results in input order, streamed; with `jobs` > 1, in that many worker processes."""
-        items = (article_of(r, i, text_field, id_field) for i, r in enumerate(records))
+        seen: dict[str, str] = {}  # ids repeated within one stream are errors, as in the CLI
+        items = (article_of(r, i, text_field, id_field, seen, self.options.max_bytes) for i, r in enumerate(records))
         if jobs <= 1:
             for item in items:
                 yield self.pipeline.process(item, self.timeout)
@@ -168,16 +138,16 @@ def clean(text: str | dict[str, Any], **options: Any) -> Record:
 
 
 def schema() -> dict[str, Any]:
-    """The JSON Schema of a result's `to_dict()`, i.e. of one line of `cleaned.jsonl`."""
-    import json
-    from importlib import resources
+    """The JSON Schema of a result's `to_dict()`, i.e. of one line of `cleaned.jsonl` (also
+    shipped as `cleanup/record.schema.json` for tools that do not run Python)."""
+    from cleanup.record_schema import json_schema
 
-    return json.loads(resources.files("cleanup").joinpath("record.schema.json").read_text(encoding="utf-8"))
+    return json_schema()
 
 
 def features():
     """The Hugging Face `datasets.Features` of the columns `hf_map` adds."""
-    from cleanup.schema import hf_features
+    from cleanup.record_schema import hf_features
 
     return hf_features()
 
@@ -195,9 +165,15 @@ class _HFMap:
         self.cleaner, self.text_field, self.id_field = cleaner, text_field, id_field
 
     def __call__(self, batch: dict[str, list[Any]]):
-        from cleanup.schema import to_columns
+        from cleanup.record_schema import to_columns
 
         n = len(batch[self.text_field])
         rows = [{k: batch[k][i] for k in batch} for i in range(n)]
-        results = [self.cleaner.clean(article_of(row, i, self.text_field, self.id_field)).to_dict() for i, row in enumerate(rows)]
+        results = [
+            self.cleaner.pipeline.process(
+                article_of(row, i, self.text_field, self.id_field, None, self.cleaner.options.max_bytes),
+                self.cleaner.timeout,
+            ).to_dict()
+            for i, row in enumerate(rows)
+        ]
         return to_columns(results)

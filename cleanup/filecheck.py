@@ -26,6 +26,7 @@ IGNORE_COMMENT = re.compile(r"<!--\s*cleanup:\s*ignore(?:\s+([\w:,\s*-]+?))?\s*-
 IGNORE_MARKER_LINE = re.compile(r"^[ \t]*cleanup:[ \t]*ignore(?:[ \t]+([\w:,\t *-]+?))?[ \t]*$")
 JSONL_IGNORE_FIELD = "cleanup_ignore"  # a JSONL record's list of rule ids to ignore ("*": all)
 CONTEXT = 20
+CHECKABLE = (".txt", ".md", ".jsonl")  # what a hook checks in place (and --fix writes back)
 NOT_REPORTED_EDITS = {"line-endings"}  # --fix keeps the file's own line endings
 
 
@@ -207,9 +208,9 @@ class Checker:
         return out
 
     def check_file(self, path: Path, display: str) -> FileResult:
-        from cleanup.reader import SUPPORTED, unsupported_reason
+        from cleanup.reader import unsupported_reason
 
-        if path.suffix.lower() not in SUPPORTED:
+        if path.suffix.lower() not in CHECKABLE:
             return FileResult(display, error=unsupported_reason(Path(display)))
         from cleanup.reader import NotReadable, read_limited
 

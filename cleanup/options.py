@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cleanup import __version__
 from cleanup.model import FixMode
@@ -47,3 +48,59 @@ class Options:
         for path in rule_files:
             h.update(path.name.encode() + b"\0" + path.read_bytes())
         return h.hexdigest()[:16]
+
+
+# the names of `Options.from_names`: the command line's long option names, with `_`
+OPTION_NAMES = (
+    "target_lang",
+    "grammar",
+    "languagetool_url",
+    "languagetool_timeout",
+    "rules",
+    "select",
+    "ignore",
+    "unsafe_fixes",
+    "no_fix",
+    "cache_dir",
+    "no_cache",
+    "max_bytes",
+    "severity",
+)
+
+
+def options_from_names(values: dict[str, Any]) -> Options:
+    """Options from the command line's long option names (`unsafe_fixes=True`, `rules=[...]`):
+    the one mapping the CLI and the Python API share. An unknown name is a TypeError and a
+    contradiction a ValueError, never ignored."""
+    from cleanup.registry import closest
+
+    for name in values:
+        if name not in OPTION_NAMES:
+            raise TypeError(
+                f"unknown option {name!r}{closest(name, list(OPTION_NAMES))} (known: {', '.join(OPTION_NAMES)})"
+            )
+    if values.get("unsafe_fixes") and values.get("no_fix"):
+        raise ValueError("unsafe_fixes and no_fix contradict each other")
+
+    def listed(name: str) -> list[str]:
+        value = values.get(name) or []
+        return [value] if isinstance(value, str) else list(value)
+
+    return Options(
+        target_lang=values.get("target_lang") or "en",
+        fix_mode=FixMode.NONE
+        if values.get("no_fix")
+        else FixMode.UNSAFE
+        if values.get("unsafe_fixes")
+        else FixMode.SAFE,
+        grammar=values.get("grammar") or "harper",
+        languagetool_url=values.get("languagetool_url"),
+        languagetool_timeout=float(values.get("languagetool_timeout") or 60.0),
+        rule_dirs=listed("rules"),
+        select=listed("select"),
+        ignore=listed("ignore"),
+        cache_dir=values.get("cache_dir"),
+        use_cache=not values.get("no_cache", False),
+        max_bytes=int(values.get("max_bytes") or DEFAULT_MAX_BYTES),
+        severity=dict(values.get("severity") or {}),
+    )

@@ -21,7 +21,35 @@ from cleanup.options import DEFAULT_MAX_BYTES
 
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIX = ".jsonl"
-SUPPORTED = (*TEXT_SUFFIXES, JSONL_SUFFIX)
+COMPRESSED_JSONL = (".jsonl.gz", ".jsonl.zst")
+PARQUET_SUFFIX = ".parquet"
+SUPPORTED = (*TEXT_SUFFIXES, JSONL_SUFFIX, *COMPRESSED_JSONL, PARQUET_SUFFIX)
+
+
+def input_kind(path: Path) -> str | None:
+    """How a file is read: "text" (one article), "jsonl" (plain or compressed), "parquet", or
+    None for a file cleanup does not read."""
+    name = path.name.lower()
+    if name.endswith(TEXT_SUFFIXES):
+        return "text"
+    if name.endswith((JSONL_SUFFIX, *COMPRESSED_JSONL)):
+        return "jsonl"
+    if name.endswith(PARQUET_SUFFIX):
+        return "parquet"
+    return None
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Which fields of a JSONL record or Parquet row hold the text and the id."""
+
+    text: str = "text"
+    id: str = "id"
+
+
+DEFAULT_FIELDS = Fields()
+
+
 UNSUPPORTED = "unsupported file type"  # the start of an unsupported file's error, counted apart
 
 Item = Article | ReadError
@@ -192,41 +220,74 @@ def unsupported_reason(path: Path) -> str:
     return f"{path}: {UNSUPPORTED} `{suffix}`: {hint}"
 
 
-def read_inputs(inputs: list[str], max_bytes: int = DEFAULT_MAX_BYTES, follow_symlinks: bool = False) -> Iterator[Item]:
+def read_inputs(
+    inputs: list[str],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    follow_symlinks: bool = False,
+    fields: Fields = DEFAULT_FIELDS,
+) -> Iterator[Item]:
     """Every article of the inputs, or the error that replaces an input; an id that an earlier
     input already used (in any file) is an error record too."""
-    yield from _read_items(inputs, max_bytes, follow_symlinks, {})
+    yield from _read_items(inputs, max_bytes, follow_symlinks, {}, fields)
 
 
-def _read_items(inputs: list[str], max_bytes: int, follow_symlinks: bool, seen: dict[str, str]) -> Iterator[Item]:
+def _read_items(
+    inputs: list[str], max_bytes: int, follow_symlinks: bool, seen: dict[str, str], fields: Fields
+) -> Iterator[Item]:
     for entry in iter_input_files(inputs, follow_symlinks):
-        root, path = entry.root, entry.path
-        if path is None:
-            data = sys.stdin.buffer.read(max_bytes + 1)
-            yield from read_bytes(
-                data, "<stdin>", "stdin", jsonl=_looks_like_jsonl(data), max_bytes=max_bytes, seen=seen
-            )
+        if entry.path is None:
+            yield from read_stdin(max_bytes, seen, fields)
             continue
-        art_id = article_id(path, root)
-        source = str(path)
-        if entry.problem:
-            yield ReadError(art_id, source, entry.problem)
-            continue
-        if path.suffix.lower() not in SUPPORTED:
-            yield ReadError(art_id, source, unsupported_reason(path))
-            continue
-        try:
-            if path.suffix.lower() == JSONL_SUFFIX:
-                yield from read_jsonl_file(path, max_bytes=max_bytes, seen=seen)
-                continue
-            data = read_limited(path, max_bytes)
-        except NotReadable as exc:
-            yield ReadError(art_id, source, f"{source}: {exc}")
-            continue
-        except OSError as exc:
-            yield ReadError(art_id, source, f"{source}: cannot read: {exc.strerror or exc}")
-            continue
-        yield from read_bytes(data, source, art_id, jsonl=False, max_bytes=max_bytes, seen=seen)
+        yield from read_file(entry, max_bytes, seen, fields)
+
+
+def read_stdin(max_bytes: int, seen: dict[str, str], fields: Fields) -> Iterator[Item]:
+    """stdin: JSONL when it starts with `{` (streamed: `cleanup run -` sits in a pipe of any
+    length), else one plain-text article."""
+    stream = sys.stdin.buffer
+    head = stream.peek(1)[:1] if hasattr(stream, "peek") else b""
+    if head == b"{":
+        yield from parse_jsonl_lines(stream, "<stdin>", max_bytes, seen, fields)
+        return
+    data = stream.read(max_bytes + 1)
+    yield from read_bytes(
+        data, "<stdin>", "stdin", jsonl=_looks_like_jsonl(data), max_bytes=max_bytes, seen=seen, fields=fields
+    )
+
+
+def read_file(
+    entry: InputFile, max_bytes: int, seen: dict[str, str], fields: Fields = DEFAULT_FIELDS
+) -> Iterator[Item]:
+    """The articles of one input file, or the error that replaces it."""
+    path, root = entry.path, entry.root
+    assert path is not None
+    art_id = article_id(path, root)
+    source = str(path)
+    if entry.problem:
+        yield ReadError(art_id, source, entry.problem)
+        return
+    kind = input_kind(path)
+    if kind is None:
+        yield ReadError(art_id, source, unsupported_reason(path))
+        return
+    try:
+        if kind == "jsonl":
+            yield from read_jsonl_file(path, max_bytes=max_bytes, seen=seen, fields=fields)
+            return
+        if kind == "parquet":
+            yield from read_parquet_file(path, max_bytes=max_bytes, seen=seen, fields=fields)
+            return
+        data = read_limited(path, max_bytes)
+    except NotReadable as exc:
+        yield ReadError(art_id, source, f"{source}: {exc}")
+        return
+    except OSError as exc:
+        yield ReadError(art_id, source, f"{source}: cannot read: {exc.strerror or exc}")
+        return
+    except ImportError as exc:
+        yield ReadError(art_id, source, f"{source}: {exc}: Parquet needs `pip install 'newsroom-cleanup[parquet]'`")
+        return
+    yield from read_bytes(data, source, art_id, jsonl=False, max_bytes=max_bytes, seen=seen, fields=fields)
 
 
 def _looks_like_jsonl(data: bytes) -> bool:
@@ -234,10 +295,16 @@ def _looks_like_jsonl(data: bytes) -> bool:
 
 
 def read_bytes(
-    data: bytes, source: str, art_id: str, jsonl: bool, max_bytes: int, seen: dict[str, str] | None = None
+    data: bytes,
+    source: str,
+    art_id: str,
+    jsonl: bool,
+    max_bytes: int,
+    seen: dict[str, str] | None = None,
+    fields: Fields = DEFAULT_FIELDS,
 ) -> Iterator[Item]:
     if jsonl:
-        yield from parse_jsonl_lines(data.splitlines(keepends=True), source, max_bytes, seen)
+        yield from parse_jsonl_lines(data.splitlines(keepends=True), source, max_bytes, seen, fields)
         return
     if len(data) > max_bytes:
         yield ReadError(art_id, source, f"{source}: {len(data)} bytes is over the limit of {max_bytes} (--max-bytes)")
@@ -257,11 +324,51 @@ def read_bytes(
 
 
 def read_jsonl_file(
-    path: Path, max_bytes: int = DEFAULT_MAX_BYTES, seen: dict[str, str] | None = None
+    path: Path, max_bytes: int = DEFAULT_MAX_BYTES, seen: dict[str, str] | None = None, fields: Fields = DEFAULT_FIELDS
 ) -> Iterator[Item]:
-    # stream line by line: a JSONL corpus can be far larger than memory
+    # stream line by line: a JSONL corpus can be far larger than memory; .gz and .zst are
+    # decompressed as they are read
+    with os.fdopen(open_regular(path), "rb") as raw:
+        name = path.name.lower()
+        if name.endswith(".gz"):
+            import gzip
+
+            with gzip.open(raw, "rb") as fh:
+                yield from parse_jsonl_lines(fh, str(path), max_bytes, seen, fields)
+        elif name.endswith(".zst"):
+            import zstandard  # an optional extra, like Parquet
+
+            with zstandard.ZstdDecompressor().stream_reader(raw) as reader:
+                import io
+
+                yield from parse_jsonl_lines(io.BufferedReader(reader), str(path), max_bytes, seen, fields)
+        else:
+            yield from parse_jsonl_lines(raw, str(path), max_bytes, seen, fields)
+
+
+def read_parquet_file(
+    path: Path, max_bytes: int, seen: dict[str, str] | None = None, fields: Fields = DEFAULT_FIELDS
+) -> Iterator[Item]:
+    """The rows of a Parquet file as articles, read in batches (row numbers as `line`)."""
+    import pyarrow.parquet as pq
+
+    source = str(path)
     with os.fdopen(open_regular(path), "rb") as fh:
-        yield from parse_jsonl_lines(fh, str(path), max_bytes, seen)
+        table = pq.ParquetFile(fh)
+        names = table.schema_arrow.names
+        if fields.text not in names:
+            yield ReadError(
+                path.stem,
+                source,
+                f"{source}: no column `{fields.text}` (columns: {', '.join(names)}; --text-field names another)",
+            )
+            return
+        row = 0
+        seen = {} if seen is None else seen
+        for batch in table.iter_batches(batch_size=1024):
+            for record in batch.to_pylist():
+                row += 1
+                yield from article_of_record(record, source, row, f"{source}:{row}", seen, fields, max_bytes)
 
 
 MAX_JSON_DEPTH = 64  # deeper records are refused: no later step has to recurse that far
@@ -334,7 +441,9 @@ def json_lines(lines, max_bytes: int) -> Iterator[tuple[int, object | None, str 
         yield lineno, obj, None
 
 
-def parse_jsonl_lines(lines, source: str, max_bytes: int, seen: dict[str, str] | None = None) -> Iterator[Item]:
+def parse_jsonl_lines(
+    lines, source: str, max_bytes: int, seen: dict[str, str] | None = None, fields: Fields = DEFAULT_FIELDS
+) -> Iterator[Item]:
     """Articles of JSONL lines; `seen` (id -> where) is shared by every input of a run."""
     seen = {} if seen is None else seen
     for lineno, obj, problem in json_lines(lines, max_bytes):
@@ -346,38 +455,55 @@ def parse_jsonl_lines(lines, source: str, max_bytes: int, seen: dict[str, str] |
         if not isinstance(obj, dict):
             yield ReadError(fallback_id, source, f"{where}: expected a JSON object, got {type(obj).__name__}", lineno)
             continue
-        art_id = obj.get("id", fallback_id)
-        if not isinstance(art_id, (str, int)) or isinstance(art_id, bool):
-            yield ReadError(fallback_id, source, f"{where}: `id` must be a string", lineno)
-            continue
-        art_id = str(art_id)
-        if "text" not in obj:
-            yield ReadError(art_id, source, f"{where}: no `text` field", lineno)
-            continue
-        if not isinstance(obj["text"], str):
-            yield ReadError(
-                art_id, source, f"{where}: `text` must be a string, got {type(obj['text']).__name__}", lineno
-            )
-            continue
-        if art_id in seen:
-            yield ReadError(art_id, source, f"{where}: duplicate id {art_id!r} (first in {seen[art_id]})", lineno)
-            continue
-        seen[art_id] = where
-        title = obj.get("title")
-        extra = {k: v for k, v in obj.items() if k not in ("id", "text", "title")}
-        fmt = obj.get("format", "text")
-        if fmt not in ("text", "markdown"):
-            yield ReadError(art_id, source, f'{where}: `format` must be "text" or "markdown", got {fmt!r}', lineno)
-            continue
-        yield Article(
-            id=art_id,
-            source=source,
-            text=obj["text"],
-            title=title if isinstance(title, str) else None,
-            line=lineno,
-            extra=extra if title is None or isinstance(title, str) else {**extra, "title": title},
-            format=fmt,
+        yield from article_of_record(obj, source, lineno, where, seen, fields, max_bytes)
+
+
+def article_of_record(
+    obj: dict, source: str, lineno: int, where: str, seen: dict[str, str], fields: Fields, max_bytes: int
+) -> Iterator[Item]:
+    """One JSONL record or Parquet row as an Article, or the error that replaces it."""
+    fallback_id = f"{Path(source).stem}:{lineno}"
+    art_id = obj.get(fields.id, fallback_id)
+    if art_id is None:
+        art_id = fallback_id
+    if not isinstance(art_id, (str, int)) or isinstance(art_id, bool):
+        yield ReadError(fallback_id, source, f"{where}: `{fields.id}` must be a string", lineno)
+        return
+    art_id = str(art_id)
+    if fields.text not in obj:
+        yield ReadError(art_id, source, f"{where}: no `{fields.text}` field", lineno)
+        return
+    text = obj[fields.text]
+    if not isinstance(text, str):
+        yield ReadError(art_id, source, f"{where}: `{fields.text}` must be a string, got {type(text).__name__}", lineno)
+        return
+    if len(text) > max_bytes:
+        yield ReadError(
+            art_id,
+            source,
+            f"{where}: a text of {len(text)} characters is over the limit of {max_bytes} (--max-bytes)",
+            lineno,
         )
+        return
+    if art_id in seen:
+        yield ReadError(art_id, source, f"{where}: duplicate id {art_id!r} (first in {seen[art_id]})", lineno)
+        return
+    seen[art_id] = where
+    title = obj.get("title")
+    extra = {k: v for k, v in obj.items() if k not in (fields.id, fields.text, "title")}
+    fmt = obj.get("format", "text")
+    if fmt not in ("text", "markdown"):
+        yield ReadError(art_id, source, f'{where}: `format` must be "text" or "markdown", got {fmt!r}', lineno)
+        return
+    yield Article(
+        id=art_id,
+        source=source,
+        text=text,
+        title=title if isinstance(title, str) else None,
+        line=lineno,
+        extra=extra if title is None or isinstance(title, str) else {**extra, "title": title},
+        format=fmt,
+    )
 
 
 def source_kind(path: str) -> str:

@@ -13,10 +13,11 @@ def compact(record: dict[str, Any]) -> dict[str, Any]:
         from cleanup.reader import UNSUPPORTED
 
         return {"error": record["error"], "unsupported": UNSUPPORTED in record["error"]}
+    # a record projected with --fields may lack its edits and findings: counted as none
     return {
         "verdict": record["verdict"],
-        "edits": [f"{e['stage']}/{e['rule']}" for e in record["edits"]],
-        "findings": [(f["severity"], f"{f['stage']}/{f['rule']}") for f in record["findings"]],
+        "edits": [f"{e['stage']}/{e['rule']}" for e in record.get("edits", [])],
+        "findings": [(f["severity"], f"{f['stage']}/{f['rule']}") for f in record.get("findings", [])],
     }
 
 

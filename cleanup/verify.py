@@ -14,7 +14,10 @@ def check_record(rec: dict[str, Any]) -> str | None:
     """The first thing wrong with one record's audit trail, or None."""
     for key in ("id", "original", "text", "edits", "findings", "verdict"):
         if key not in rec:
-            return f"missing field `{key}`"
+            hint = (
+                " (written with --fields or --no-original: its audit trail cannot be verified)" if key != "id" else ""
+            )
+            return f"missing field `{key}`{hint}"
     try:
         replayed = replay(rec["original"], rec["edits"])
     except (ValueError, KeyError, TypeError) as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from pathlib import Path
@@ -48,5 +49,24 @@ def pipeline_harper(tmp_path_factory):
     p.close()
 
 
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+def read_jsonl(path: Path, validate: bool = True) -> list[dict]:
+    """The records of an output file, each checked against the shipped JSON Schema (every
+    record a test reads this way is validated)."""
+    records = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    if validate:
+        for rec in records:
+            validate_record(rec)
+    return records
+
+
+@functools.lru_cache(maxsize=1)
+def _validator():
+    import jsonschema
+
+    from cleanup.api import schema
+
+    return jsonschema.Draft202012Validator(schema())
+
+
+def validate_record(record: dict) -> None:
+    _validator().validate(record)

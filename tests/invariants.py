@@ -10,6 +10,9 @@ CONTRACT = ("id", "source", "original", "text", "language", "verdict", "edits", 
 
 
 def assert_contract(record: dict) -> None:
+    from conftest import validate_record
+
+    validate_record(record)
     for key in CONTRACT:
         assert key in record, f"{record.get('id')}: missing {key}"
     assert record["verdict"] in ("clean", "review", "reject")

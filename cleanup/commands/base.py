@@ -16,8 +16,7 @@ from click.core import ParameterSource
 
 from cleanup import __version__
 from cleanup.grammar import GRAMMAR_BACKENDS
-from cleanup.model import FixMode
-from cleanup.options import DEFAULT_MAX_BYTES, Options
+from cleanup.options import DEFAULT_MAX_BYTES, Options, options_from_names
 
 
 def split_values(values: tuple[str, ...]) -> list[str]:
@@ -100,19 +99,22 @@ def make_options(kw: dict, severity: dict[str, str] | None = None) -> Options:
             "note: no --languagetool-url and no LTP_PATH: language-tool-python will try to start (and if needed download) a local LanguageTool",
             err=True,
         )
-    return Options(
-        target_lang=kw["target_lang"],
-        fix_mode=FixMode.NONE if kw["no_fix"] else FixMode.UNSAFE if kw["unsafe_fixes"] else FixMode.SAFE,
-        grammar=kw["grammar"],
-        languagetool_url=kw["languagetool_url"],
-        languagetool_timeout=kw["languagetool_timeout"],
-        rule_dirs=list(kw["rule_dirs"]),
-        select=split_values(kw["select"]),
-        ignore=split_values(kw["ignore"]),
-        cache_dir=kw["cache_dir"],
-        use_cache=not kw["no_cache"],
-        max_bytes=kw["max_bytes"],
-        severity=dict(severity or {}),
+    return options_from_names(
+        {
+            "target_lang": kw["target_lang"],
+            "grammar": kw["grammar"],
+            "languagetool_url": kw["languagetool_url"],
+            "languagetool_timeout": kw["languagetool_timeout"],
+            "rules": list(kw["rule_dirs"]),
+            "select": split_values(kw["select"]),
+            "ignore": split_values(kw["ignore"]),
+            "unsafe_fixes": kw["unsafe_fixes"],
+            "no_fix": kw["no_fix"],
+            "cache_dir": kw["cache_dir"],
+            "no_cache": kw["no_cache"],
+            "max_bytes": kw["max_bytes"],
+            "severity": severity,
+        }
     )
 
 

@@ -66,9 +66,9 @@ def diff(ctx: click.Context, **_: object) -> None:
         fail("--id goes with a cleaned.jsonl")
     from cleanup.model import Article
     from cleanup.pipeline import Pipeline
-    from cleanup.reader import SUPPORTED, decode, unsupported_reason
+    from cleanup.reader import TEXT_SUFFIXES, decode, unsupported_reason
 
-    if path.suffix.lower() not in SUPPORTED or path.suffix.lower() == ".jsonl":
+    if path.suffix.lower() not in TEXT_SUFFIXES:
         fail(
             unsupported_reason(path)
             if path.suffix.lower() != ".jsonl"

@@ -26,16 +26,14 @@ from cleanup.executors.writer import SHARDS, STATE, OutputFolder, RecordFile, Re
 from cleanup.model import ReadError
 from cleanup.options import Options
 from cleanup.reader import (
+    DEFAULT_FIELDS,
     JSONL_SUFFIX,
-    SUPPORTED,
+    Fields,
     InputError,
-    NotReadable,
-    article_id,
+    InputFile,
     iter_input_files,
     parse_jsonl_lines,
-    read_bytes,
-    read_limited,
-    unsupported_reason,
+    read_file,
 )
 from cleanup.summary import Summary, compact
 
@@ -90,7 +88,7 @@ def plan_shards(
         root, path = entry.root, entry.path
         if path is None:
             raise InputError("the dask executor reads files, not stdin")
-        if path.suffix.lower() == JSONL_SUFFIX and entry.problem is None:
+        if path.suffix.lower() == JSONL_SUFFIX and entry.problem is None:  # plain JSONL: byte ranges
             flush_files()
             st = path.stat()
             for start, end, first_line in _line_ranges(path, shard_bytes):
@@ -144,7 +142,14 @@ def _worker_state(options: Options, out_dir: str, fingerprint: str, timeout: flo
     return slots[slot_key]
 
 
-def clean_shard(shard: Shard, options: Options, out_dir: str, fingerprint: str, timeout: float | None = None) -> int:
+def clean_shard(
+    shard: Shard,
+    options: Options,
+    out_dir: str,
+    fingerprint: str,
+    timeout: float | None = None,
+    fields: Fields = DEFAULT_FIELDS,
+) -> int:
     """Runs on a worker: clean one shard into its records and state files, the state last."""
     worker, reusable = _worker_state(options, out_dir, fingerprint, timeout)
     records, state = shard.paths(Path(out_dir))
@@ -152,7 +157,7 @@ def clean_shard(shard: Shard, options: Options, out_dir: str, fingerprint: str, 
     out = RecordFile(tmp_records, tmp_state)
     n = 0
     try:
-        for item in _shard_items(shard, options):
+        for item in _shard_items(shard, options, fields):
             key = input_key(item, fingerprint)
             line = reusable.get(key)
             if line is None:
@@ -169,34 +174,20 @@ def clean_shard(shard: Shard, options: Options, out_dir: str, fingerprint: str, 
     return n
 
 
-def _shard_items(shard: Shard, options: Options):
+def _shard_items(shard: Shard, options: Options, fields: Fields = DEFAULT_FIELDS):
     if shard.jsonl:
         with open(shard.jsonl, "rb") as fh:
             fh.seek(shard.start)
             data = fh.read(shard.end - shard.start)
         lines = data.splitlines(keepends=True)
         # number the lines as in the whole file
-        yield from parse_jsonl_lines([b"\n"] * (shard.first_line - 1) + lines, shard.jsonl, options.max_bytes)
+        yield from parse_jsonl_lines(
+            [b"\n"] * (shard.first_line - 1) + lines, shard.jsonl, options.max_bytes, None, fields
+        )
         return
 
     for root, path, problem in shard.files:
-        p = Path(path)
-        art_id = article_id(p, Path(root))
-        if problem:
-            yield ReadError(art_id, path, problem)
-            continue
-        if p.suffix.lower() not in SUPPORTED:
-            yield ReadError(art_id, path, unsupported_reason(p))
-            continue
-        try:
-            data = read_limited(p, options.max_bytes)
-        except NotReadable as exc:
-            yield ReadError(art_id, path, f"{path}: {exc}")
-            continue
-        except OSError as exc:
-            yield ReadError(art_id, path, f"{path}: cannot read: {exc.strerror or exc}")
-            continue
-        yield from read_bytes(data, path, art_id, jsonl=False, max_bytes=options.max_bytes)
+        yield from read_file(InputFile(Path(root), Path(path), problem), options.max_bytes, {}, fields)
 
 
 def run_dask(req, folder: OutputFolder, fingerprint: str, summary: Summary) -> dict:
@@ -224,6 +215,7 @@ def run_dask(req, folder: OutputFolder, fingerprint: str, summary: Summary) -> d
                 out_dir=str(out_dir),
                 fingerprint=fingerprint,
                 timeout=req.timeout,
+                fields=req.fields,
                 pure=False,
             )
             client.gather(futures)  # raises the first worker error, e.g. an unusable grammar backend

@@ -54,13 +54,13 @@ class Batch:
 class WorkerPool:
     """N worker processes that can be replaced when one dies or hangs."""
 
-    def __init__(self, options: Options, jobs: int, timeout: float | None):
-        self.options, self.jobs, self.timeout = options, jobs, timeout
+    def __init__(self, options: Options, jobs: int, timeout: float | None, fields: list[str] | None = None):
+        self.options, self.jobs, self.timeout, self.fields = options, jobs, timeout, fields
         self.pool = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            max_workers=self.jobs, initializer=init_process, initargs=(self.options, self.timeout)
+            max_workers=self.jobs, initializer=init_process, initargs=(self.options, self.timeout, self.fields)
         )
 
     def submit(self, items: list[Article | ReadError]) -> Future:
@@ -91,10 +91,11 @@ def process_stream(
     fingerprint: str,
     batch_size: int = 8,
     timeout: float | None = DEFAULT_TIMEOUT,
+    fields: list[str] | None = None,
 ) -> Iterator[Done]:
     """Yield every input's record in input order; unchanged inputs are reused, not cleaned."""
     if jobs <= 1:
-        worker = Worker(options, timeout)
+        worker = Worker(options, timeout, fields)
         try:
             for item in items:
                 key = input_key(item, fingerprint)
@@ -110,7 +111,7 @@ def process_stream(
     # Batches of articles go to the workers (fewer round trips); a bounded window of batches
     # is in flight, so memory stays flat however long the input, and results are taken in
     # submission order, so the output order is the input order whatever N is.
-    pool = WorkerPool(options, jobs, timeout)
+    pool = WorkerPool(options, jobs, timeout, fields)
     window: deque[Batch] = deque()
     try:
         batch = Batch()
@@ -172,21 +173,20 @@ def _one_by_one(batch: Batch, pool: WorkerPool) -> Iterator[Done]:
             (c,) = pool.submit([item]).result(timeout=pool.limit(1))
         except (BrokenProcessPool, FutureTimeout) as exc:
             pool.replace()
-            results.append(_lost(item, exc, time.monotonic() - started))
+            results.append(_lost(item, exc, time.monotonic() - started, pool.fields))
             continue
         results.append(c)
     yield from _records(batch, results)
 
 
-def _lost(item: Article | ReadError, exc: BaseException, seconds: float) -> Cleaned:
+def _lost(item: Article | ReadError, exc: BaseException, seconds: float, fields: list[str] | None) -> Cleaned:
     if isinstance(item, ReadError):
-        return Cleaned.of(item.to_record())
+        return Cleaned.of(item.to_record(), fields)
     where = f"{item.source}:{item.line}" if item.line else item.source
     why = (
         f"the worker process cleaning it did not answer for {seconds:.0f} s and was stopped"
         if isinstance(exc, FutureTimeout)
         else "the worker process cleaning it died (killed, or out of memory)"
     )
-    return Cleaned.of(
-        ReadError(item.id, item.source, f"{where}: {why}: the article was not cleaned", item.line).to_record()
-    )
+    error = ReadError(item.id, item.source, f"{where}: {why}: the article was not cleaned", item.line)
+    return Cleaned.of(error.to_record(), fields)

@@ -37,22 +37,32 @@ class Cleaned:
     hits: int = 0
 
     @classmethod
-    def of(cls, record: Record) -> Cleaned:
+    def of(cls, record: Record, fields: list[str] | None = None) -> Cleaned:
         data = record.to_dict()
-        return cls(encode_record(data), compact(data))
+        return cls(encode_record(project(data, fields)), compact(data))
+
+
+def project(record: dict, fields: list[str] | None) -> dict:
+    """The record with only `fields` (`--fields`; the id, the verdict and an error always stay):
+    a corpus-scale output need not carry the original or the audit trail."""
+    if not fields:
+        return record
+    keep = {"id", "verdict", "error", *fields}
+    return {k: v for k, v in record.items() if k in keep}
 
 
 class Worker:
     """One pipeline (and grammar backend) for every item this process cleans."""
 
-    def __init__(self, options: Options, timeout: float | None = DEFAULT_TIMEOUT):
+    def __init__(self, options: Options, timeout: float | None = DEFAULT_TIMEOUT, fields: list[str] | None = None):
         self.pipeline = Pipeline(options)
         self.timeout = timeout
+        self.fields = fields
 
     def clean(self, item: Article | ReadError) -> Cleaned:
         stats = self.pipeline.resources.grammar_stats
         calls, hits = stats.calls, stats.cache_hits
-        cleaned = Cleaned.of(self.pipeline.process(item, self.timeout))
+        cleaned = Cleaned.of(self.pipeline.process(item, self.timeout), self.fields)
         cleaned.calls, cleaned.hits = stats.calls - calls, stats.cache_hits - hits
         return cleaned
 
@@ -70,12 +80,12 @@ class Worker:
 _PROCESS_WORKER: Worker | None = None
 
 
-def init_process(options: Options, timeout: float | None) -> None:
+def init_process(options: Options, timeout: float | None, fields: list[str] | None = None) -> None:
     global _PROCESS_WORKER
     die_with_parent()
     # the main process handles interruptions; a worker just stops with it
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _PROCESS_WORKER = Worker(options, timeout)
+    _PROCESS_WORKER = Worker(options, timeout, fields)
 
 
 def clean_batch_in_process(items: list[Article | ReadError]) -> list[Cleaned]:

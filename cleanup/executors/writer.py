@@ -232,7 +232,13 @@ class OutputFolder:
         except OSError as exc:
             raise self._failed(exc) from exc
 
-    def commit(self, summary: str, render_report: Callable[[Path, IO[str]], object] | None) -> Path:
+    def commit(
+        self,
+        summary: str,
+        render_report: Callable[[Path, IO[str]], object] | None,
+        exports: list[tuple[str, Callable]] | None = None,
+        fields: list[str] | None = None,
+    ) -> Path:
         """Make this run's output the folder's, all of it or none of it: the records, their
         state, the summary and the report are written in full first (the report from the new
         records), then renamed into place one after the other. A failure before the renames
@@ -244,6 +250,7 @@ class OutputFolder:
         assert self.file is not None
         summary_tmp = self.out_dir / ".summary.json.tmp"
         report_tmp = self.out_dir / ".report.html.tmp"
+        export_tmps = [(self.out_dir / f".{name}.tmp", self.out_dir / name, write) for name, write in exports or []]
         try:
             self.file.finish()
             summary_tmp.write_text(summary, encoding="utf-8")
@@ -252,14 +259,19 @@ class OutputFolder:
                     render_report(self.partial, fh)
                     fh.flush()
                     os.fsync(fh.fileno())
+            for tmp, _final, write in export_tmps:
+                write(self.partial, tmp, fields)
         except OSError as exc:
-            for p in (summary_tmp, report_tmp):
+            for p in (summary_tmp, report_tmp, *(t for t, _f, _w in export_tmps)):
                 p.unlink(missing_ok=True)
             raise self._failed(exc) from exc
         self.reusable.close()
         for tmp, final in ((summary_tmp, self.out_dir / "summary.json"), (report_tmp, self.out_dir / "report.html")):
             if tmp.exists():
                 keep_mode(tmp, final)
+        for tmp, final, _write in export_tmps:
+            keep_mode(tmp, final)
+            os.replace(tmp, final)
         os.replace(self.partial, self.final)
         os.replace(self.state_partial, self.state_final)
         os.replace(summary_tmp, self.out_dir / "summary.json")

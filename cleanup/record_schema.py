@@ -67,8 +67,10 @@ def _json_type(spec: Any, name: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {"type": base}
     if name in ENUMS:
         out["enum"] = ENUMS[name]
-    if name in ("start", "end", "source_start", "source_end", "line"):
+    if name in ("start", "end", "source_start", "source_end"):
         out["minimum"] = 0
+    if name == "line":
+        out["minimum"] = 1
     return out
 
 
@@ -82,10 +84,18 @@ def json_schema() -> dict[str, Any]:
             cleaned["properties"][name]["description"] = text
     cleaned["properties"]["findings"]["items"]["additionalProperties"] = False
     cleaned["properties"]["edits"]["items"]["additionalProperties"] = False
-    cleaned["properties"]["extra"] = {"type": "object", "description": "input fields whose names clash with the record's"}
+    cleaned["properties"]["extra"] = {
+        "type": "object",
+        "description": "input fields whose names clash with the record's",
+    }
     error = {
         "type": "object",
-        "properties": {"id": {"type": "string"}, "source": {"type": "string"}, "error": {"type": "string", "description": DESCRIPTIONS["error"]}, "line": {"type": "integer", "minimum": 1}},
+        "properties": {
+            "id": {"type": "string"},
+            "source": {"type": "string"},
+            "error": {"type": "string", "description": DESCRIPTIONS["error"]},
+            "line": {"type": "integer", "minimum": 1},
+        },
         "required": ["id", "source", "error"],
         "not": {"required": ["text"]},
     }
