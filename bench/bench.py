@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -50,6 +51,78 @@ def generate_corpus(path: Path, size_bytes: int, seed: int = 0) -> int:
             written += len(line.encode())
             n += 1
     return n
+
+
+DEV_CORPUS = ROOT.parent / "shared" / "dev-corpus"
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def mutated_corpus(articles: list[Article], path: Path, factor: int, seed: int = 0) -> int:
+    """`factor` copies of every article as JSONL, the first as it is; in every later copy each
+    sentence has two neighbouring words swapped and its digits changed, so that no sentence
+    recurs (Harper and the results cache remember what they have seen, and a corpus of exact
+    copies would measure their memory, not the work). Returns the bytes written."""
+    rng = random.Random(seed)
+    written = 0
+    with open(path, "w", encoding="utf-8") as fh:
+        for k in range(factor):
+            for a in articles:
+                text = a.text
+                if k:
+                    paragraphs = []
+                    for para in text.split("\n"):
+                        sentences = []
+                        for sentence in _SENTENCE.split(para):
+                            words = sentence.split(" ")
+                            if len(words) > 3:
+                                i = rng.randrange(1, len(words) - 2)
+                                words[i], words[i + 1] = words[i + 1], words[i]
+                            digits = str.maketrans("0123456789", "0123456789"[k % 10 :] + "0123456789"[: k % 10])
+                            sentences.append(" ".join(words).translate(digits))
+                        paragraphs.append(" ".join(sentences))
+                    text = "\n".join(paragraphs)
+                line = json.dumps({"id": f"{a.id}-{k}", "text": text}, ensure_ascii=False) + "\n"
+                fh.write(line)
+                written += len(line.encode())
+    return written
+
+
+def lint_costs(texts: list[str], enabled: list[str], repeat: int) -> dict:
+    """What each lint of the news set costs Harper on these texts: seconds with that lint
+    alone minus seconds with none (a fresh Linter for each pass: Harper remembers what it has
+    linted), and the whole default set against the news set."""
+    import harper
+
+    plain = harper.Language.PLAINTEXT
+    default = harper.get_default_lint_config()
+
+    def timed(config: dict) -> float:
+        runs = []
+        for _ in range(repeat):
+            linter = harper.Linter()
+            linter.set_lint_config(config)
+            runs.append(seconds(lambda lin: [lin.lint(t, language=plain) for t in texts], linter))
+        return statistics.median(runs)
+
+    for t in texts[:20]:  # Harper's first use in a process is slow: not measured
+        harper.Linter().lint(t, language=plain)
+    off = {k: False for k in default}
+    nothing = timed(off)
+    per_lint = {lint: round(timed({**off, lint: True}) - nothing, 4) for lint in enabled}
+    everything = timed(default)
+    chosen = set(enabled)
+    news = timed({k: k in chosen for k in default})
+    top = dict(sorted(per_lint.items(), key=lambda kv: -kv[1])[:12])
+    return {
+        "texts": len(texts),
+        "no lints seconds": round(nothing, 3),
+        "Harper's default lints seconds": round(everything, 3),
+        "news set seconds": round(news, 3),
+        "news set speed-up": round(everything / news, 2),
+        "lints in the news set": len(enabled),
+        "costliest lints of the news set (seconds alone minus none)": top,
+        "all per-lint costs": per_lint,
+    }
 
 
 def load_articles(corpus: Path) -> list[Article]:
@@ -186,6 +259,40 @@ def in_process(articles: list[Article], repeat: int) -> dict[str, float]:
     return results
 
 
+BILINGUAL = ROOT.parent / "shared" / "dev-eval" / "bilingual.jsonl"
+
+
+def fidelity_cost(repeat: int, limit: int | None = None) -> dict:
+    """What checking translations against their sources costs: the pipeline without grammar
+    over the dev kit's bilingual records, with their sources and without, in turns."""
+    if not BILINGUAL.exists():
+        return {"skipped": f"needs {BILINGUAL}"}
+    from cleanup.options import Options
+    from cleanup.pipeline import Pipeline
+
+    records = [json.loads(line) for line in BILINGUAL.read_text(encoding="utf-8").splitlines()][:limit]
+    with_source = [
+        Article(id=r["id"], source="bench", text=r["text"], source_text=r["source_text"], source_lang=r["source_lang"])
+        for r in records
+    ]
+    without = [Article(id=r["id"], source="bench", text=r["text"]) for r in records]
+    pipe = Pipeline(Options(grammar="none", use_cache=False))
+    pipe.clean(with_source[0])
+    times = interleaved(
+        {"with": lambda: [pipe.clean(a) for a in with_source], "without": lambda: [pipe.clean(a) for a in without]},
+        repeat,
+    )
+    pipe.close()
+    kb = sum(len(r["text"].encode()) for r in records) / 1024
+    return {
+        "records": len(records),
+        "kb": round(kb, 1),
+        "pipeline --grammar none, no source, seconds": round(times["without"], 3),
+        "pipeline --grammar none, with source, seconds": round(times["with"], 3),
+        "fidelity share of the pipeline's time": round((times["with"] - times["without"]) / times["with"], 3),
+    }
+
+
 def cli(args: list[str], env: dict | None = None) -> tuple[float, int]:
     """Wall seconds and peak RSS (KiB) of the biggest process of one `cleanup` command."""
     cmd = [
@@ -198,10 +305,11 @@ def cli(args: list[str], env: dict | None = None) -> tuple[float, int]:
         "cleanup",
         *args,
     ]
+    # as on a user's machine, Python caches the compiled modules (this machine's environment
+    # switches that off, which would add the compilation of every module to every command)
+    base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     t = time.perf_counter()
-    proc = subprocess.run(
-        cmd, capture_output=True, text=True, env={**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)}
-    )
+    proc = subprocess.run(cmd, capture_output=True, text=True, env={**base, **(env or {}), "PYTHONPATH": str(ROOT)})
     wall = time.perf_counter() - t
     if proc.returncode not in (0, 1):
         raise SystemExit(f"cleanup {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
@@ -281,9 +389,13 @@ def main() -> int:
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--memory-scale", default="", help="comma-separated corpus sizes in MB for the flat-memory check")
     ap.add_argument("--out", type=Path, default=ROOT / "out" / "bench")
+    ap.add_argument(
+        "--dev-corpus", type=Path, default=DEV_CORPUS, help="real articles for the targets measured on real text"
+    )
+    ap.add_argument("--scale", type=int, default=8, help="the scale-out corpus: this many mutated copies of it")
     args = ap.parse_args()
     if args.smoke:
-        args.size_mb, args.repeat = 0.05, 1
+        args.size_mb, args.repeat, args.scale = 0.05, 1, 2
     args.out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="cleanup-bench-"))
     try:
@@ -311,6 +423,32 @@ def main() -> int:
             t["pipeline (harper)"]["kb_per_s"] / t["harper alone"]["kb_per_s"], 3
         )
         results["ratio pipeline/harper-alone throughput, paired"] = round(paired, 3)
+        dev = load_articles(args.dev_corpus) if args.dev_corpus.is_dir() else []
+        if args.smoke:
+            dev = dev[:12]
+        if dev:
+            dev_kb = sum(len(a.text.encode()) for a in dev) / 1024
+            results["dev corpus"] = {"path": str(args.dev_corpus), "articles": len(dev), "kb": round(dev_kb, 1)}
+            measured = in_process(dev, args.repeat)
+            dev_paired = measured.pop("paired ratio")
+            results["throughput (dev corpus)"] = {
+                name: {"seconds": round(secs, 3), "kb_per_s": round(dev_kb / secs, 1)}
+                for name, secs in measured.items()
+            }
+            d = results["throughput (dev corpus)"]
+            results["dev corpus: ratio pipeline/harper-alone throughput"] = round(
+                d["pipeline (harper)"]["kb_per_s"] / d["harper alone"]["kb_per_s"], 3
+            )
+            results["dev corpus: ratio pipeline/harper-alone throughput, paired"] = round(dev_paired, 3)
+            from cleanup.options import Options
+            from cleanup.resources import Resources
+
+            news = Resources(Options(use_cache=False)).grammar_config.enabled.get("harper", [])
+            texts = [a.text for a in dev]
+            results["harper lint costs (dev corpus)"] = lint_costs(
+                texts, news[:4] if args.smoke else news, 1 if args.smoke else args.repeat
+            )
+            results["scale-out (dev corpus, mutated copies)"] = scale_out(dev, work, args.scale)
 
         runs = {}
         for jobs in (1, 2):
@@ -345,6 +483,7 @@ def main() -> int:
             "cold seconds (median)": round(statistics.median(cold), 3),
             "warm seconds (median)": round(statistics.median(warm), 3),
         }
+        results["fidelity stage (dev kit bilingual)"] = fidelity_cost(args.repeat, 40 if args.smoke else None)
         results["python api vs cli"] = api_vs_cli(corpus, work, args.repeat)
         results["report of 2,000 articles"] = report_open(work, articles)
         if args.memory_scale:
@@ -368,12 +507,69 @@ def main() -> int:
                 )
                 mem[f"{mb:g} MB"] = {"seconds": round(wall, 1), "peak RSS per process MB": round(rss / 1024, 1)}
             results["memory scale (-j 2, no grammar)"] = mem
+        results["targets"] = targets(results)
         print(format_table(results))
         (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
         print(f"\nwrote {args.out / 'results.json'}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def scale_out(dev: list[Article], work: Path, factor: int) -> dict:
+    """`-j 1`, `-j 2` and Dask (a LocalCluster of 2 workers) on `factor` mutated copies of the
+    real articles, no cache; peak RSS per process at 1x and at `factor`x."""
+    small = work / "dev-x1.jsonl"
+    big = work / f"dev-x{factor}.jsonl"
+    mutated_corpus(dev, small, 1)
+    size = mutated_corpus(dev, big, factor)
+    common = ["--no-report", "--no-cache"]
+    one = cli(["run", str(big), "--out", str(work / "scale-j1"), "-j", "1", *common])
+    two = cli(["run", str(big), "--out", str(work / "scale-j2"), "-j", "2", *common])
+    dask = cli(["run", str(big), "--out", str(work / "scale-dask"), "-j", "2", "--executor", "dask", *common])
+    base = cli(["run", str(small), "--out", str(work / "scale-x1"), "-j", "2", *common])
+    same = (work / "scale-j1" / "cleaned.jsonl").read_bytes() == (work / "scale-dask" / "cleaned.jsonl").read_bytes()
+    return {
+        "corpus KB": round(size / 1024, 1),
+        "copies": factor,
+        "-j 1 seconds": round(one[0], 3),
+        "-j 2 seconds": round(two[0], 3),
+        "dask (2 workers) seconds": round(dask[0], 3),
+        "speed-up -j 2 / -j 1": round(one[0] / two[0], 3),
+        "dask / -j 2 throughput": round(two[0] / dask[0], 3),
+        "same output -j 1 and dask": same,
+        "peak RSS per process MB, 1x (-j 2)": round(base[1] / 1024, 1),
+        f"peak RSS per process MB, {factor}x (-j 2)": round(two[1] / 1024, 1),
+        f"peak RSS per process MB, {factor}x (-j 1)": round(one[1] / 1024, 1),
+    }
+
+
+def targets(results: dict) -> dict:
+    """Every target of the speed work, measured in this run: (value, target, met)."""
+    out: dict = {}
+
+    def put(name: str, value, goal: str, met: bool) -> None:
+        out[name] = {"value": value, "target": goal, "met": met}
+
+    put(
+        "pipeline / Harper alone, generated corpus",
+        results["ratio pipeline/harper-alone throughput"],
+        ">= 1.8",
+        results["ratio pipeline/harper-alone throughput"] >= 1.8,
+    )
+    if "throughput (dev corpus)" in results:
+        r = results["dev corpus: ratio pipeline/harper-alone throughput"]
+        put("pipeline / Harper alone, dev corpus", r, ">= 1.8", r >= 1.8)
+        mbs = round(results["throughput (dev corpus)"]["pipeline (no grammar)"]["kb_per_s"] / 1024, 3)
+        put("--grammar none MB/s per core, dev corpus", mbs, ">= 3", mbs >= 3)
+        sc = results["scale-out (dev corpus, mutated copies)"]
+        peaks = [v for k, v in sc.items() if k.startswith("peak RSS")]
+        put("peak RSS per worker MB, real text, 1x to 8x", peaks, "<= 300, flat", max(peaks) <= 300)
+        put("-j 2 / -j 1", sc["speed-up -j 2 / -j 1"], ">= 1.8", sc["speed-up -j 2 / -j 1"] >= 1.8)
+        put("dask (2 workers) / -j 2", sc["dask / -j 2 throughput"], ">= 0.9", sc["dask / -j 2 throughput"] >= 0.9)
+    warm = results["check one article"]["warm seconds (median)"]
+    put("cleanup check one article, warm, seconds", warm, "<= 0.3", warm <= 0.3)
+    return out
 
 
 def report_open(work: Path, articles: list[Article]) -> dict:
@@ -392,6 +588,7 @@ def report_open(work: Path, articles: list[Article]) -> dict:
             fh.write(json.dumps({"id": f"a{i:04d}", "text": articles[i % len(articles)].text}) + "\n")
     out = work / "report-2000"
     cli(["run", str(src), "--out", str(out), "--grammar", "none", "--no-cache"])
+    applied = apply_cost(out, work)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu"])
         page = browser.new_page()
@@ -408,6 +605,34 @@ def report_open(work: Path, articles: list[Article]) -> dict:
         "open seconds": round(opened, 3),
         "open the last article seconds": round(shown, 3),
         "report MB": round((out / "report.html").stat().st_size / 1e6, 1),
+        **applied,
+    }
+
+
+def apply_cost(out: Path, work: Path) -> dict:
+    """`cleanup apply` on the 2,000 records: every edit of every other article rejected and
+    every finding dismissed (far more decisions than an editor makes), wall time of the CLI;
+    and what the report's decision data (record hash, headline) adds to its size."""
+    from cleanup.decisions import record_hash
+    from cleanup.report.html import headline
+
+    records, added = [], 0
+    for i, line in enumerate((out / "cleaned.jsonl").read_text(encoding="utf-8").splitlines()):
+        rec = json.loads(line)
+        added += len(json.dumps({"hash": record_hash(rec), "headline": headline(rec["text"])}, ensure_ascii=False))
+        edits = (
+            [{"index": k, "rule": e["rule"], "decision": "reject"} for k, e in enumerate(rec["edits"])] if i % 2 else []
+        )
+        findings = [{"index": k, "rule": f["rule"], "decision": "dismiss"} for k, f in enumerate(rec["findings"])]
+        records.append({"id": rec["id"], "hash": record_hash(rec), "edits": edits, "findings": findings})
+    decisions = work / "decisions-2000.json"
+    decisions.write_text(json.dumps({"format": "cleanup-decisions", "version": 1, "records": records}))
+    n = sum(len(r["edits"]) + len(r["findings"]) for r in records)
+    wall, _ = cli(["apply", str(out / "cleaned.jsonl"), str(decisions), "--out", str(work / "decided"), "--no-report"])
+    return {
+        "apply seconds (2,000 records)": round(wall, 3),
+        "decisions applied": n,
+        "report bytes added per article by decisions": round(added / max(1, len(records))),
     }
 
 
@@ -425,7 +650,19 @@ def format_table(results: dict) -> str:
         f"{'  paired, every 50 articles':<28} {results['ratio pipeline/harper-alone throughput, paired']:>9.3f}"
     )
     lines.append("")
+    if "throughput (dev corpus)" in results:
+        c = results["dev corpus"]
+        lines.append(f"dev corpus: {c['articles']} articles, {c['kb']} KB ({c['path']})")
+        for name, r in results["throughput (dev corpus)"].items():
+            lines.append(f"{name:<28} {r['seconds']:>9.3f} {r['kb_per_s']:>9.1f}")
+        lines.append(
+            f"{'pipeline / harper alone':<28} {results['dev corpus: ratio pipeline/harper-alone throughput']:>9.3f}"
+        )
+        lines.append("")
     for section in (
+        "harper lint costs (dev corpus)",
+        "scale-out (dev corpus, mutated copies)",
+        "fidelity stage (dev kit bilingual)",
         "cli",
         "python api vs cli",
         "check one article",
@@ -435,7 +672,11 @@ def format_table(results: dict) -> str:
         if section in results:
             lines.append(section)
             for k, v in results[section].items():
-                lines.append(f"  {k:<40} {v}")
+                if k != "all per-lint costs":
+                    lines.append(f"  {k:<40} {v}")
+    lines.append("targets")
+    for k, v in results.get("targets", {}).items():
+        lines.append(f"  {'met ' if v['met'] else 'NOT '} {k:<48} {v['value']} (target {v['target']})")
     return "\n".join(lines)
 
 

@@ -66,6 +66,10 @@ class Document:
         # may point into them; they move with the edits like findings do
         self.protected: list[list[int]] = []
         self._protected_index: SpanIndex | None = None
+        # the fidelity stage's paragraph alignment: [start, end, source_start, source_end]; the
+        # target side moves with later edits like findings do
+        self.alignment: list[list[int]] | None = None
+        self.source_lang: str | None = None
 
     def protect(self, spans: list[tuple[int, int]]) -> None:
         self.protected = [[s, e] for s, e in spans if e > s]
@@ -126,7 +130,7 @@ class Document:
 
     def _move_findings(self, accepted: list[Hit]) -> None:
         """Map every finding's (and protected span's) span from the old text to the new one."""
-        if not self.findings and not self.protected:
+        if not self.findings and not self.protected and not self.alignment:
             return
         starts = [c.start for c in accepted]
         # cumulative shift before change i
@@ -148,7 +152,7 @@ class Document:
             # inside change i: start snaps to the change's start, end to its new end
             return new_start if side == "start" else new_start + len(c.replacement or "")
 
-        for span in self.protected:
+        for span in [*self.protected, *(self.alignment or [])]:
             span[0] = map_pos(span[0], "start")
             span[1] = max(span[0], map_pos(span[1], "end"))
         self._protected_index = None

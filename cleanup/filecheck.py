@@ -156,14 +156,46 @@ def string_columns(raw: str, start: int, end: int) -> list[int]:
     return cols
 
 
+def finding_context(record: dict[str, Any], finding: dict[str, Any]) -> tuple[int, str]:
+    """Where a finding is in the text as read, and the text around it that keys it in the
+    baseline (so an entry survives edits elsewhere in the file)."""
+    original, edits = record["original"], record["edits"]
+    pos = map_back(finding["start"], edits)
+    end = max(pos, map_back(finding["end"], edits))
+    return pos, original[max(0, pos - CONTEXT) : end + CONTEXT]
+
+
+def baseline_entry(path: str, record: dict[str, Any], finding: dict[str, Any]) -> dict[str, str]:
+    """The baseline entry `cleanup check --accept` writes for this finding of the file `path`."""
+    return {
+        "file": path,
+        "rule": finding["rule"],
+        "match": finding["match"],
+        "context": finding_context(record, finding)[1],
+    }
+
+
 # ------------------------------------------------------------------ checking
 
 
 class Checker:
-    def __init__(self, pipeline, rules_severity: dict[str, str], timeout: float | None = 120.0):
+    def __init__(
+        self,
+        pipeline,
+        rules_severity: dict[str, str],
+        timeout: float | None = 120.0,
+        source_dir: str | None = None,
+    ):
         self.pipeline = pipeline
         self.rules_severity = rules_severity
         self.timeout = timeout  # seconds per article: a hook must never hang a commit
+        self.source_dir = Path(source_dir) if source_dir else None
+
+    def attach_source(self, article: Article, display: str) -> None:
+        from cleanup.reader import attach_source_by_tail
+
+        if self.source_dir is not None and display != "-":
+            attach_source_by_tail(article, Path(display), self.source_dir, self.pipeline.options.max_bytes)
 
     def _report(self, path: str, record: dict, locate) -> list[Diagnostic]:
         """Everything the record says, at positions in the original text (via `locate`)."""
@@ -189,22 +221,11 @@ class Checker:
                 )
             )
         for f in record["findings"]:
-            pos = map_back(f["start"], edits)
-            end = max(pos, map_back(f["end"], edits))
+            if f.get("dismissed"):
+                continue  # an editor dismissed it (`cleanup apply`): it no longer blocks
+            pos, context = finding_context(record, f)
             line, col = locate(pos)
-            out.append(
-                Diagnostic(
-                    path,
-                    line,
-                    col,
-                    f["rule"],
-                    f["severity"],
-                    f["message"],
-                    False,
-                    f["match"],
-                    original[max(0, pos - CONTEXT) : end + CONTEXT],
-                )
-            )
+            out.append(Diagnostic(path, line, col, f["rule"], f["severity"], f["message"], False, f["match"], context))
         return out
 
     def check_file(self, path: Path, display: str) -> FileResult:
@@ -242,6 +263,7 @@ class Checker:
         lf_text, endings = split_line_endings(text)
         fmt = "markdown" if markdown else "text"
         article = Article(id=display, source=display, text=lf_text, decode_note=note, format=fmt)
+        self.attach_source(article, display)
         record = self.pipeline.process(article, self.timeout).to_dict()
         if "error" in record:
             result.error = record["error"]
@@ -303,7 +325,31 @@ class Checker:
                 continue
             cols = string_columns(raw, *span)
             fmt = "markdown" if obj.get("format") == "markdown" else "text"
-            article = Article(id=str(obj.get("id", lineno)), source=display, text=obj["text"], line=lineno, format=fmt)
+            source_text, source_lang = obj.get("source_text"), obj.get("source_lang")
+            if not isinstance(source_text, (str, type(None))) or not isinstance(source_lang, (str, type(None))):
+                result.reported.append(
+                    Diagnostic(
+                        display,
+                        lineno,
+                        1,
+                        "jsonl",
+                        "error",
+                        "`source_text` and `source_lang` must be strings",
+                        False,
+                        "",
+                        "",
+                    )
+                )
+                continue
+            article = Article(
+                id=str(obj.get("id", lineno)),
+                source=display,
+                text=obj["text"],
+                line=lineno,
+                format=fmt,
+                source_text=source_text,
+                source_lang=source_lang,
+            )
             record = self.pipeline.process(article, self.timeout).to_dict()
             if "error" in record:
                 result.reported.append(
@@ -402,13 +448,24 @@ class Baseline:
 
     def accept(self, reported: list[Diagnostic], files: set[str]) -> int:
         self.entries = [e for e in self.entries if e["file"] not in files] + [r.baseline_entry() for r in reported]
+        self.save()
+        return len(reported)
+
+    def add(self, entries: list[dict[str, str]]) -> int:
+        """Add entries not already there (an editor's dismissals); returns how many were new."""
+        have = {self._key(e) for e in self.entries}
+        new = [e for e in entries if self._key(e) not in have]
+        self.entries += new
+        self.save()
+        return len(new)
+
+    def save(self) -> None:
         self.entries.sort(key=lambda e: (e["file"], e["rule"], e["match"], e["context"]))
         from cleanup.output import atomic_write_text
 
         atomic_write_text(
             self.path, json.dumps({"version": 1, "entries": self.entries}, indent=2, ensure_ascii=False) + "\n"
         )
-        return len(reported)
 
 
 # ------------------------------------------------------------------ output

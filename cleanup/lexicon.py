@@ -6,7 +6,9 @@ results cache: a warm pre-commit run never loads wordfreq at all.
 
 English uses wordfreq's large list (a fused word is told by rare words); the other languages,
 which only confirm a foreign clause, use the small list (words of Zipf 3 and above), about
-2 MB per language instead of about 38 MB.
+2 MB per language instead of about 38 MB. English answers for plain words come from
+memory-mapped tables built from that list (cleanup/wordtable.py), so a worker does not hold
+the list at all; the tables are shared by every process on the machine.
 """
 
 from __future__ import annotations
@@ -14,7 +16,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
+
     from cleanup.cache import ResultCache
+    from cleanup.wordtable import WordTables
 
 WORDFREQ_KEY = "wordfreq 3 zipf, en large, others small"
 ENDINGS_KEY = "wordfreq 3 endings: share of en large words (4+ ascii letters) ending so"
@@ -25,8 +30,11 @@ ENDING_LENGTHS = (2, 3, 4, 5)
 class Lexicon:
     """Word frequencies for one worker; cheap to create, loads wordfreq on first need."""
 
-    def __init__(self, cache: ResultCache | None = None):
+    def __init__(self, cache: ResultCache | None = None, table_dir: Path | None = None):
         self.cache = cache
+        self.table_dir = table_dir  # where the English tables are (built there if missing)
+        self._tables: WordTables | None = None
+        self._tables_tried = False
         self._zipf: dict[tuple[str, str], float] = {}
         self._endings: dict[str, int] | None = None
         self._endings_total = 0
@@ -36,6 +44,13 @@ class Lexicon:
         key = (word, lang)
         value = self._zipf.get(key)
         if value is not None:
+            return value
+        tables = self.tables() if lang == "en" else None
+        if tables is not None:
+            value = tables.zipf(word)
+            if len(self._zipf) >= MEMO_LIMIT:
+                self._zipf.clear()
+            self._zipf[key] = value
             return value
         cached = self.cache.get(WORDFREQ_KEY, f"{lang}\0{word}") if self.cache is not None else None
         if cached is not None:
@@ -59,6 +74,11 @@ class Lexicon:
         ending = ending.lower()
         value = self._ending_share.get(ending)
         if value is not None:
+            return value
+        tables = self.tables()
+        if tables is not None:
+            count, total = tables.ending_count(ending)
+            self._ending_share[ending] = value = count / total
             return value
         cached = self.cache.get(ENDINGS_KEY, ending) if self.cache is not None else None
         if cached is not None:
@@ -88,8 +108,18 @@ class Lexicon:
             self._endings, self._endings_total = dict(counts), total
         return self._endings, self._endings_total
 
+    def tables(self) -> WordTables | None:
+        """The memory-mapped English tables, opened on first need (None: use wordfreq)."""
+        if not self._tables_tried:
+            self._tables_tried = True
+            if self.table_dir is not None:
+                from cleanup.wordtable import WordTables
+
+                self._tables = WordTables.open(self.table_dir)
+        return self._tables
+
     def __getstate__(self) -> dict[str, Any]:
-        return {"cache": self.cache}
+        return {"cache": self.cache, "table_dir": self.table_dir}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["cache"])  # type: ignore[misc]
+        self.__init__(state["cache"], state.get("table_dir"))  # type: ignore[misc]

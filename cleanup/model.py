@@ -83,6 +83,11 @@ class Article:
     extra: dict[str, Any] = field(default_factory=dict)  # other JSONL fields, carried through
     decode_note: str | None = None  # set when the bytes needed a fallback decoding
     format: str = "text"  # "text" or "markdown" (a .md file, or a JSONL `format` field)
+    # the article in its original language, when known (JSONL `source_text`, or --source-dir):
+    # the fidelity stage checks the translation against it
+    source_text: str | None = None
+    source_lang: str | None = None  # as given; else the fidelity stage detects it
+    source_problem: str | None = None  # why a source that was asked for is missing
 
 
 @dataclass
@@ -116,6 +121,7 @@ class Hit:
     rule: str = ""
     category: str = ""
     severity: Severity | None = None
+    source_span: tuple[int, int] | None = None  # a fidelity hit: the source text it concerns
 
     def to_list(self) -> list[Any]:
         """Compact form for the results cache."""
@@ -225,6 +231,8 @@ class LanguageGuess:
 # the contract's keys, in the order they are written; a record may add `line`, `title`, the
 # input's other JSONL fields, and `extra` (input fields whose names collide with these)
 CONTRACT_KEYS = ("id", "source", "original", "text", "language", "verdict", "edits", "findings")
+# written only for an article with a source text (the fidelity stage's input and alignment)
+SOURCE_KEYS = ("source_text", "source_lang", "alignment")
 
 
 @dataclass
@@ -244,6 +252,13 @@ class Record:
     title: str | None = None
     fields: dict[str, Any] = field(default_factory=dict)  # the input's other JSONL fields
     error: str | None = None
+    source_text: str | None = None  # the article's source, when one was given
+    source_lang: str | None = None
+    # the translation aligned with its source, paragraph by paragraph: [start, end,
+    # source_start, source_end] (an empty span where one side has no counterpart)
+    alignment: list[list[int]] | None = None
+    # what editors decided on this record's edits and findings (`cleanup apply`), oldest first
+    decisions: list[dict[str, Any]] | None = None
 
     @property
     def is_error(self) -> bool:
@@ -270,6 +285,12 @@ class Record:
             rec["line"] = self.line
         if self.title is not None:
             rec["title"] = self.title
+        if self.source_text is not None:
+            rec["source_text"] = self.source_text
+            rec["source_lang"] = self.source_lang
+            rec["alignment"] = self.alignment or []
+        if self.decisions is not None:
+            rec["decisions"] = self.decisions
         collisions = {k: v for k, v in self.fields.items() if k in rec}
         rec.update({k: v for k, v in self.fields.items() if k not in rec})
         if collisions:
@@ -281,7 +302,7 @@ class Record:
         """The inverse of `to_dict` (raises KeyError/TypeError/ValueError on a malformed record)."""
         if "error" in d and "text" not in d:
             return cls(id=d["id"], source=d.get("source", ""), error=d["error"], line=d.get("line"))
-        known = set(CONTRACT_KEYS) | {"line", "title", "extra"}
+        known = set(CONTRACT_KEYS) | set(SOURCE_KEYS) | {"line", "title", "extra", "decisions"}
         fields = {k: v for k, v in d.items() if k not in known}
         fields.update(d.get("extra") or {})
         lang = d["language"]
@@ -297,6 +318,10 @@ class Record:
             line=d.get("line"),
             title=d.get("title"),
             fields=fields,
+            source_text=d.get("source_text"),
+            source_lang=d.get("source_lang"),
+            alignment=d.get("alignment"),
+            decisions=d.get("decisions"),
         )
 
 

@@ -28,6 +28,7 @@ class Options:
     use_cache: bool = True
     max_bytes: int = DEFAULT_MAX_BYTES
     severity: dict[str, str] = field(default_factory=dict)  # rule id -> severity, from the configuration
+    glossary: str | None = None  # --glossary: a CSV or TBX file of required and forbidden terms
 
     def __post_init__(self) -> None:
         self.fix_mode = FixMode(self.fix_mode)
@@ -47,6 +48,11 @@ class Options:
             h.update(path.read_bytes())
         for path in rule_files:
             h.update(path.name.encode() + b"\0" + path.read_bytes())
+        if self.glossary:
+            try:
+                h.update(b"glossary\0" + Path(self.glossary).read_bytes())
+            except OSError:
+                pass  # loading it reports the problem
         return h.hexdigest()[:16]
 
 
@@ -65,6 +71,7 @@ OPTION_NAMES = (
     "no_cache",
     "max_bytes",
     "severity",
+    "glossary",
 )
 
 
@@ -103,4 +110,5 @@ def options_from_names(values: dict[str, Any]) -> Options:
         use_cache=not values.get("no_cache", False),
         max_bytes=int(values.get("max_bytes") or DEFAULT_MAX_BYTES),
         severity=dict(values.get("severity") or {}),
+        glossary=values.get("glossary"),
     )

@@ -1,4 +1,5 @@
-"""The pipeline, top to bottom: read → normalize → language → artifacts → grammar → write.
+"""The pipeline, top to bottom: read → markup → normalize → language → artifacts → fidelity →
+grammar → write.
 
 `Pipeline` holds the stages, built once per worker from its `Resources`; `clean` turns one
 Article into one `Record` by running every stage over a `Document`, then deciding the verdict.
@@ -48,6 +49,9 @@ class Pipeline:
             line=article.line,
             title=article.title,
             fields=article.extra,
+            source_text=article.source_text,
+            source_lang=doc.source_lang if article.source_text is not None else None,
+            alignment=doc.alignment,
         )
 
     def process(self, item: Article | ReadError, timeout: float | None = None) -> Record:

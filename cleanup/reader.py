@@ -41,10 +41,13 @@ def input_kind(path: Path) -> str | None:
 
 @dataclass(frozen=True)
 class Fields:
-    """Which fields of a JSONL record or Parquet row hold the text and the id."""
+    """Where the parts of an article come from: the fields of a JSONL record or Parquet row
+    that hold the text and the id (the source text and its language are `source_text` and
+    `source_lang`), and for text files the folder of their sources (`--source-dir`)."""
 
     text: str = "text"
     id: str = "id"
+    source_dir: str | None = None
 
 
 DEFAULT_FIELDS = Fields()
@@ -287,7 +290,41 @@ def read_file(
     except ImportError as exc:
         yield ReadError(art_id, source, f"{source}: {exc}: Parquet needs `pip install 'newsroom-cleanup[parquet]'`")
         return
-    yield from read_bytes(data, source, art_id, jsonl=False, max_bytes=max_bytes, seen=seen, fields=fields)
+    for item in read_bytes(data, source, art_id, jsonl=False, max_bytes=max_bytes, seen=seen, fields=fields):
+        if isinstance(item, Article) and fields.source_dir:
+            rel = path.relative_to(root) if root is not None else Path(path.name)
+            attach_source(item, rel, Path(fields.source_dir), max_bytes)
+        yield item
+
+
+def attach_source(article: Article, rel: Path, source_dir: Path, max_bytes: int) -> None:
+    """The article's source from the parallel folder: `rel` (its path relative to its input
+    folder) under `source_dir`. A missing or unreadable source is said in `source_problem`
+    (the fidelity stage reports it), never skipped silently."""
+    candidate = source_dir / rel
+    try:
+        data = read_limited(candidate, max_bytes)
+        article.source_text, _note = decode(data)
+    except FileNotFoundError:
+        article.source_problem = f"no source text at {candidate}"
+    except NotReadable as exc:
+        article.source_problem = f"source {candidate}: {exc}"
+    except OSError as exc:
+        article.source_problem = f"source {candidate}: cannot read: {exc.strerror or exc}"
+    except UnicodeError as exc:
+        article.source_problem = f"source {candidate}: cannot decode: {exc}"
+
+
+def attach_source_by_tail(article: Article, path: Path, source_dir: Path, max_bytes: int) -> None:
+    """The source of one named file (check, diff): the longest tail of its path that exists
+    under `source_dir` (`articles/2026/a.txt` -> DIR/articles/2026/a.txt, then
+    DIR/2026/a.txt, then DIR/a.txt)."""
+    parts = path.parts[1:] if path.is_absolute() else path.parts
+    for k in range(len(parts)):
+        tail = Path(*parts[k:])
+        if (source_dir / tail).is_file() or k == len(parts) - 1:
+            attach_source(article, tail, source_dir, max_bytes)
+            return
 
 
 def _looks_like_jsonl(data: bytes) -> bool:
@@ -489,8 +526,21 @@ def article_of_record(
         yield ReadError(art_id, source, f"{where}: duplicate id {art_id!r} (first in {seen[art_id]})", lineno)
         return
     seen[art_id] = where
+    source_text, source_lang = obj.get("source_text"), obj.get("source_lang")
+    for name, value in (("source_text", source_text), ("source_lang", source_lang)):
+        if value is not None and not isinstance(value, str):
+            yield ReadError(art_id, source, f"{where}: `{name}` must be a string, got {type(value).__name__}", lineno)
+            return
+    if source_text is not None and len(source_text) > max_bytes:
+        yield ReadError(
+            art_id,
+            source,
+            f"{where}: a source text of {len(source_text)} characters is over the limit of {max_bytes}",
+            lineno,
+        )
+        return
     title = obj.get("title")
-    extra = {k: v for k, v in obj.items() if k not in (fields.id, fields.text, "title")}
+    extra = {k: v for k, v in obj.items() if k not in (fields.id, fields.text, "title", "source_text", "source_lang")}
     fmt = obj.get("format", "text")
     if fmt not in ("text", "markdown"):
         yield ReadError(art_id, source, f'{where}: `format` must be "text" or "markdown", got {fmt!r}', lineno)
@@ -503,6 +553,8 @@ def article_of_record(
         line=lineno,
         extra=extra if title is None or isinstance(title, str) else {**extra, "title": title},
         format=fmt,
+        source_text=source_text,
+        source_lang=source_lang,
     )
 
 

@@ -28,6 +28,16 @@ FINDING = {
     "source_end": "int?",
     "dismissed": "bool?",
 }
+DECISION = {
+    "target": "str",
+    "rule": "str",
+    "decision": "str",
+    "by": "str",
+    "at": "str",
+    "before": "str",
+    "after": "str",
+    "why": "str?",
+}
 RECORD: dict[str, Any] = {
     "id": "str",
     "source": "str",
@@ -39,8 +49,19 @@ RECORD: dict[str, Any] = {
     "findings": [FINDING],
     "line": "int?",
     "title": "str?",
+    "source_text": "str?",
+    "source_lang": "str?",
+    "alignment": [["int"]],
+    "decisions": [DECISION],
 }
-ENUMS = {"verdict": ["clean", "review", "reject"], "severity": ["error", "warning", "info"]}
+# written only with a source text (alignment), after `cleanup apply` (decisions)
+OPTIONAL = {"alignment", "decisions"}
+ENUMS = {
+    "verdict": ["clean", "review", "reject"],
+    "severity": ["error", "warning", "info"],
+    "target": ["edit", "finding"],
+    "decision": ["reject", "undone", "apply", "dismiss"],
+}
 DESCRIPTIONS = {
     "id": "the article id: the input path relative to its folder (no suffix), or the JSONL `id`",
     "source": "the input file",
@@ -52,6 +73,10 @@ DESCRIPTIONS = {
     "findings": "what was not (safely) fixed; `start`/`end` index `text`, `match == text[start:end]`",
     "line": "the line of a JSONL input",
     "title": "the JSONL input's title",
+    "source_text": "the article in its source language (JSONL `source_text` or --source-dir), when given",
+    "source_lang": "the source's language: as given, else detected",
+    "alignment": "with a source: the paragraphs aligned, [start, end, source_start, source_end] each (an empty span where one side has none)",
+    "decisions": "after `cleanup apply`: what editors decided (target edit|finding, rule, decision accept|reject|undone|apply|dismiss, by, at, the text before and after)",
     "error": "why the input could not be cleaned (an error record has no text)",
 }
 
@@ -59,7 +84,7 @@ DESCRIPTIONS = {
 def _json_type(spec: Any, name: str = "") -> dict[str, Any]:
     if isinstance(spec, dict):
         props = {k: _json_type(v, k) for k, v in spec.items()}
-        required = [k for k, v in spec.items() if not (isinstance(v, str) and v.endswith("?"))]
+        required = [k for k, v in spec.items() if not (isinstance(v, str) and v.endswith("?")) and k not in OPTIONAL]
         return {"type": "object", "properties": props, "required": required}
     if isinstance(spec, list):
         return {"type": "array", "items": _json_type(spec[0], name)}
@@ -67,7 +92,7 @@ def _json_type(spec: Any, name: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {"type": base}
     if name in ENUMS:
         out["enum"] = ENUMS[name]
-    if name in ("start", "end", "source_start", "source_end"):
+    if name in ("start", "end", "source_start", "source_end", "alignment"):
         out["minimum"] = 0
     if name == "line":
         out["minimum"] = 1

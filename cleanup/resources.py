@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cleanup.options import Options
 
 if TYPE_CHECKING:  # pragma: no cover
     from cleanup.cache import ResultCache
+    from cleanup.glossary import Glossary
     from cleanup.grammar import Backend, BackendSpec, GrammarConfig
     from cleanup.lexicon import Lexicon
     from cleanup.model import Severity
     from cleanup.rules import RuleFiles, RuleSet
     from cleanup.selection import Selection
+    from cleanup.stages.language import LanguageDetector
 
 
 @dataclass
@@ -41,6 +44,8 @@ class Resources:
         self._cache_opened = False
         self._lexicon: Lexicon | None = None
         self._backend: Backend | None = None
+        self._glossary: Glossary | None = None
+        self._language_detector: LanguageDetector | None = None
         self._lock = threading.RLock()
         self.grammar_stats = GrammarStats()
 
@@ -95,6 +100,7 @@ class Resources:
             if problem or rule_id.endswith("*"):
                 raise SelectionError(f"severity: {rule_id}: {problem or 'name one rule, not a pattern'}")
         _ = self.ruleset
+        _ = self.glossary
 
     def grammar_rule_names(self, backend: str) -> list[str] | None:
         """A grammar backend's rule names, for checking selectors (None: cannot be known)."""
@@ -163,10 +169,36 @@ class Resources:
     def lexicon(self) -> Lexicon:
         with self._lock:
             if self._lexicon is None:
+                from cleanup.cache import default_cache_dir
                 from cleanup.lexicon import Lexicon
 
-                self._lexicon = Lexicon(self.cache)
+                # the word tables are data derived from wordfreq, not results: kept in the
+                # cache folder even with --no-cache
+                tables = Path(self.options.cache_dir or default_cache_dir()) / "tables"
+                self._lexicon = Lexicon(self.cache, tables)
             return self._lexicon
+
+    @property
+    def language_detector(self) -> LanguageDetector:
+        """langdetect, loaded on first need (the language and fidelity stages share it)."""
+        with self._lock:
+            if self._language_detector is None:
+                from cleanup.stages.language import LanguageDetector
+
+                self._language_detector = LanguageDetector(self.cache)
+            return self._language_detector
+
+    # -- the glossary --------------------------------------------------------------------------
+
+    @property
+    def glossary(self) -> Glossary | None:
+        """--glossary, read once (a file that cannot be read fails the run before any article)."""
+        with self._lock:
+            if self._glossary is None and self.options.glossary:
+                from cleanup.glossary import load_glossary
+
+                self._glossary = load_glossary(self.options.glossary)
+            return self._glossary
 
     def flush(self) -> None:
         if self._cache is not None:
@@ -179,6 +211,7 @@ class Resources:
                 self._cache = None
                 self._cache_opened = False
                 self._lexicon = None
+                self._language_detector = None
             if self._backend is not None:
                 self._backend.close()
                 self._backend = None

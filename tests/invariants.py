@@ -20,7 +20,9 @@ def assert_contract(record: dict) -> None:
     for e in record["edits"]:
         assert set(e) == {"stage", "rule", "start", "end", "before", "after", "message"}, e
     for f in record["findings"]:
-        assert set(f) == {"stage", "rule", "severity", "start", "end", "match", "message", "suggestions"}, f
+        # optional: source_start/source_end (a fidelity finding), dismissed (an editor's decision)
+        optional = {"source_start", "source_end", "dismissed"}
+        assert set(f) - optional == {"stage", "rule", "severity", "start", "end", "match", "message", "suggestions"}, f
         assert f["severity"] in ("error", "warning", "info")
 
 

@@ -131,3 +131,94 @@ def test_markdown_report_and_terminal_diff(tmp_path):
     assert r.exit_code == 1
     assert "[-Russiawhere-]{+Russia where+}⟨fused-word⟩" in r.output
     assert "dangling-fragment: '-east'" in r.output
+
+
+@pytest.mark.slow
+def test_source_beside_translation_with_findings_on_both_sides(browser, tmp_path):
+    record = {
+        "id": "bi",
+        "text": "The town has 15,000 inhabitants.\nThe mayor opened the new bridge on Monday.",
+        "source_text": "Die Stadt zählt 1.500 Einwohner.\nDer Bürgermeister eröffnete am Montag die neue Brücke.",
+        "source_lang": "de",
+    }
+    (tmp_path / "bi.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    page, errors, requests = open_page(browser, run_to(tmp_path / "out", [str(tmp_path / "bi.jsonl")]))
+    page.locator("#index tbody tr").first.click()
+    rows = page.locator("#a-bilingual tbody tr")
+    assert page.locator("#a-bilingual").is_visible() and rows.count() == 2
+    assert "source (de)" in page.locator("#a-source-lang").inner_text()
+    first = rows.nth(0)
+    assert first.locator("td").nth(0).locator("mark.finding.warning").inner_text() == "1.500"
+    assert first.locator("td").nth(1).locator("mark.finding.warning").inner_text() == "15,000"
+    assert "flagged" in (first.get_attribute("class") or "") and "flagged" not in (
+        rows.nth(1).get_attribute("class") or ""
+    )
+    first.locator("td").nth(0).locator("mark").click()
+    assert "number-mismatch" in page.locator("#detail").inner_text() and "1.500" in page.locator("#detail").inner_text()
+    assert errors == [] and requests == []
+
+
+@pytest.mark.slow
+def test_editor_round_trip_decide_in_the_report_then_apply(browser, tmp_path, monkeypatch):
+    """Reject the `Russiawhere` split, apply the doubled-reporting-verb suggestion, dismiss a
+    finding, export decisions.json, `cleanup apply` it: the text, the `editor` edit, `verify`
+    and the verdicts follow the decisions."""
+    out = tmp_path / "out"
+    report = run_to(out, [str(SEEDS)])
+    records = {r["id"]: r for r in map(json.loads, (out / "cleaned.jsonl").read_text(encoding="utf-8").splitlines())}
+    fused = next(r for r in records.values() if any(e["rule"] == "fused-word" for e in r["edits"]))
+    attributed = next(r for r in records.values() if any(f["rule"] == "doubled-reporting-verb" for f in r["findings"]))
+    page, errors, _ = open_page(browser, report)
+    page.fill("#editor", "Anna")
+    open_before = int(page.locator(f"#index tbody tr:has-text('{fused['id']}') td.open").inner_text())
+    assert open_before >= 1
+    # 1. the fused-word split: select it, `r` rejects it
+    page.locator(f"#index tbody tr:has-text('{fused['id']}')").click()
+    page.locator("#a-text ins.change", has_text="Russia where").first.click()
+    assert "fused-word" in page.locator("#detail").inner_text()
+    page.keyboard.press("r")
+    assert page.locator("#a-text ins.change.rejected", has_text="Russia where").count() == 1
+    # 2. dismiss its dangling-fragment finding with the button
+    page.locator("#a-findings li", has_text="dangling-fragment").click()
+    page.locator("#detail button", has_text="dismiss (r)").click()
+    assert "dismiss" in page.locator("#a-findings li", has_text="dangling-fragment").inner_text()
+    open_after = int(page.locator(f"#index tbody tr:has-text('{fused['id']}') td.open").inner_text())
+    assert open_after == open_before - 1
+    # 3. the attribution: apply its first suggestion with `a`
+    page.locator(f"#index tbody tr:has-text('{attributed['id']}')").click()
+    page.locator("#a-findings li", has_text="doubled-reporting-verb").click()
+    page.keyboard.press("a")
+    assert "apply" in page.locator("#a-findings li", has_text="doubled-reporting-verb").inner_text()
+    assert "3 decision(s) made" in page.locator("#decided").inner_text()
+    # the decisions survive a reload (kept in the browser under the report's hash)
+    page.reload()
+    assert "3 decision(s) made" in page.locator("#decided").inner_text()
+    with page.expect_download() as download:
+        page.locator("#export").click()
+    decisions = tmp_path / "decisions.json"
+    download.value.save_as(decisions)
+    assert errors == []
+    exported = json.loads(decisions.read_text(encoding="utf-8"))
+    assert exported["format"] == "cleanup-decisions" and len(exported["records"]) == 2
+    assert all(d["by"] == "Anna" for r in exported["records"] for d in r["edits"] + r["findings"])
+
+    monkeypatch.chdir(SEEDS.parent)
+    r = CliRunner().invoke(
+        main, ["apply", str(out / "cleaned.jsonl"), str(decisions), "--out", str(tmp_path / "decided")]
+    )
+    assert r.exit_code == 0, r.output
+    assert CliRunner().invoke(main, ["verify", str(tmp_path / "decided" / "cleaned.jsonl")]).exit_code == 0
+    after = {r["id"]: r for r in map(json.loads, (tmp_path / "decided" / "cleaned.jsonl").read_text().splitlines())}
+    a = after[fused["id"]]
+    assert "Russiawhere" in a["text"] and all(e["rule"] != "fused-word" for e in a["edits"])
+    assert any(f["rule"] == "dangling-fragment" and f.get("dismissed") for f in a["findings"])
+    b = after[attributed["id"]]
+    editor = [e for e in b["edits"] if e["stage"] == "editor"]
+    assert [e["rule"] for e in editor] == ["doubled-reporting-verb"] and "by Anna" in editor[0]["message"]
+    for rec in (a, b):
+        blocking = [f for f in rec["findings"] if f["severity"] != "info" and not f.get("dismissed")]
+        assert rec["verdict"] == ("review" if blocking else "clean")
+    assert b["verdict"] == "clean" and a["verdict"] == "clean"
+    # the other articles are untouched
+    for rid in set(records) - {fused["id"], attributed["id"]}:
+        assert after[rid] == records[rid]

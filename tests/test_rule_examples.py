@@ -22,9 +22,27 @@ for rule in RULESET.rules:
         CASES.append(pytest.param(rule, "fix", pair["from"], pair["to"], id=f"{rule.id}-fix-{len(CASES)}"))
 
 
-def apply_rule(rule, text: str, fix_mode: str) -> Document:
+def apply_rule(rule, text, fix_mode: str) -> Document:
+    if rule.stage == "fidelity":  # the example is a translation with its source
+        return apply_fidelity_rule(rule, text)
     doc = Document(text)
     run_rule(doc, rule, Context(RULESET.names, lexicon=LEXICON), FixMode(fix_mode))
+    return doc
+
+
+def apply_fidelity_rule(rule, example: dict) -> Document:
+    from cleanup.glossary import parse_glossary
+    from cleanup.model import Article
+    from cleanup.options import Options
+    from cleanup.resources import Resources
+    from cleanup.stages.fidelity import FidelityStage
+
+    article = Article(
+        "example", "<example>", example["text"], source_text=example["source"], source_lang=example.get("source_lang")
+    )
+    doc = Document.from_article(article)
+    glossary = parse_glossary(example["glossary"]) if "glossary" in example else None
+    FidelityStage(Resources(Options(grammar="none", use_cache=False))).check(doc, [rule], glossary)
     return doc
 
 

@@ -60,6 +60,18 @@ def pipeline_options(f):
         click.option(
             "--ignore", multiple=True, help="Skip these rule ids or categories (comma-separated, repeatable)."
         ),
+        click.option(
+            "--source-dir",
+            type=click.Path(file_okay=False),
+            default=None,
+            help="A folder of the articles' source texts, at the same relative paths: the fidelity stage checks each translation against its source.",
+        ),
+        click.option(
+            "--glossary",
+            type=click.Path(dir_okay=False),
+            default=None,
+            help="Required and forbidden terms: CSV source_term,target_term[,note] (note `forbidden`), or TBX.",
+        ),
         click.option("--unsafe-fixes", is_flag=True, help="Also apply unsafe fixes (and allow-listed grammar fixes)."),
         click.option("--no-fix", is_flag=True, help="Only report; apply no artifact fix."),
         click.option(
@@ -114,8 +126,18 @@ def make_options(kw: dict, severity: dict[str, str] | None = None) -> Options:
             "no_cache": kw["no_cache"],
             "max_bytes": kw["max_bytes"],
             "severity": severity,
+            "glossary": kw.get("glossary"),
         }
     )
+
+
+def source_dir_of(path: str | None) -> str | None:
+    """--source-dir, which must be a folder (a typo must not turn the fidelity checks off)."""
+    if path is None:
+        return None
+    if not os.path.isdir(path):
+        raise click.UsageError(f"--source-dir: {path} is not a folder")
+    return path
 
 
 def fail(message: str) -> NoReturn:
@@ -128,12 +150,22 @@ def usage_errors() -> tuple[type[Exception], ...]:
     """The exceptions that mean the user asked for something that cannot be done (exit 2)."""
     from cleanup.config import ConfigError
     from cleanup.executors.writer import OutputLocked, OutputWriteError
+    from cleanup.glossary import GlossaryError
     from cleanup.grammar import GrammarBackendError
     from cleanup.reader import InputError
     from cleanup.rules import RuleError
     from cleanup.selection import SelectionError
 
-    return (ConfigError, GrammarBackendError, InputError, OutputLocked, OutputWriteError, RuleError, SelectionError)
+    return (
+        ConfigError,
+        GlossaryError,
+        GrammarBackendError,
+        InputError,
+        OutputLocked,
+        OutputWriteError,
+        RuleError,
+        SelectionError,
+    )
 
 
 def long_name(param: click.Parameter) -> str | None:

@@ -9,7 +9,16 @@ from pathlib import Path
 
 import click
 
-from cleanup.commands.base import config_of, fail, main, make_options, pipeline_options, resolve, usage_errors
+from cleanup.commands.base import (
+    config_of,
+    fail,
+    main,
+    make_options,
+    pipeline_options,
+    resolve,
+    source_dir_of,
+    usage_errors,
+)
 
 
 @main.command()
@@ -72,7 +81,9 @@ def check(ctx: click.Context, **_: object) -> None:
             baseline = Baseline(Path(kw["baseline_path"]))
         except usage_errors() + (ValueError,) as exc:
             fail(str(exc))
-        checker = Checker(pipeline, {r.id: r.severity for r in pipeline.ruleset.rules})
+        checker = Checker(
+            pipeline, {r.id: r.severity for r in pipeline.ruleset.rules}, source_dir=source_dir_of(kw["source_dir"])
+        )
         try:
             for f in group:
                 if f == "-":

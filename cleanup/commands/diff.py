@@ -8,7 +8,16 @@ from pathlib import Path
 
 import click
 
-from cleanup.commands.base import config_of, fail, main, make_options, pipeline_options, resolve, usage_errors
+from cleanup.commands.base import (
+    config_of,
+    fail,
+    main,
+    make_options,
+    pipeline_options,
+    resolve,
+    source_dir_of,
+    usage_errors,
+)
 
 
 def _is_output(path: Path) -> bool:
@@ -85,7 +94,13 @@ def diff(ctx: click.Context, **_: object) -> None:
         fail(str(exc))
     try:
         fmt = "markdown" if path.suffix.lower() == ".md" else "text"
-        record = pipeline.clean(Article(id=str(path), source=str(path), text=text, format=fmt))
+        article = Article(id=str(path), source=str(path), text=text, format=fmt)
+        source_dir = source_dir_of(kw["source_dir"])
+        if source_dir is not None:
+            from cleanup.reader import attach_source_by_tail
+
+            attach_source_by_tail(article, path, Path(source_dir), pipeline.options.max_bytes)
+        record = pipeline.clean(article)
     except usage_errors() as exc:
         fail(str(exc))
     finally:

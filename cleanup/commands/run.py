@@ -15,6 +15,7 @@ from cleanup.commands.base import (
     make_options,
     pipeline_options,
     resolve,
+    source_dir_of,
     split_values,
     usage_errors,
 )
@@ -45,7 +46,7 @@ from cleanup.reader import Fields
     "--fields",
     "keep_fields",
     default=None,
-    help="Write only these record fields (comma-separated; id, verdict and error always): e.g. id,text,verdict.",
+    help="Write only these record fields (comma-separated; id, verdict and error always; `*`: the input's other fields): e.g. id,text,verdict.",
 )
 @click.option(
     "--no-original", is_flag=True, help="Leave `original` out of the records (the audit trail then cannot be verified)."
@@ -110,7 +111,7 @@ def run(ctx: click.Context, **_: object) -> None:
             shard_bytes=max(1, int(kw["shard_mb"] * 1024 * 1024)),
             follow_symlinks=kw["follow_symlinks"],
             timeout=kw["timeout"] or None,
-            fields=Fields(kw["text_field"], kw["id_field"]),
+            fields=Fields(kw["text_field"], kw["id_field"], source_dir_of(kw["source_dir"])),
             keep=keep,
             exports=split_values(kw["exports"]),
         )
@@ -145,9 +146,10 @@ def run(ctx: click.Context, **_: object) -> None:
 
 def record_fields(fields: str | None, no_original: bool) -> list[str] | None:
     """The record fields to write, from --fields and --no-original (None: all of them)."""
-    from cleanup.model import CONTRACT_KEYS
+    from cleanup.executors.worker import INPUT_FIELDS
+    from cleanup.model import CONTRACT_KEYS, SOURCE_KEYS
 
-    known = [*CONTRACT_KEYS, "line", "title", "extra", "error"]
+    known = [*CONTRACT_KEYS, "line", "title", *SOURCE_KEYS, "extra", "error", INPUT_FIELDS]
     chosen = split_values((fields,)) if fields else None
     for name in chosen or []:
         if name not in known:

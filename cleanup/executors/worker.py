@@ -42,13 +42,21 @@ class Cleaned:
         return cls(encode_record(project(data, fields)), compact(data))
 
 
+INPUT_FIELDS = "*"  # in --fields: the input's own other fields, carried through
+
+
 def project(record: dict, fields: list[str] | None) -> dict:
     """The record with only `fields` (`--fields`; the id, the verdict and an error always stay):
-    a corpus-scale output need not carry the original or the audit trail."""
+    a corpus-scale output need not carry the original or the audit trail. `*` among them keeps
+    the fields the input carried besides the text (as `--no-original` does)."""
     if not fields:
         return record
+    from cleanup.model import CONTRACT_KEYS, SOURCE_KEYS
+
     keep = {"id", "verdict", "error", *fields}
-    return {k: v for k, v in record.items() if k in keep}
+    ours = {*CONTRACT_KEYS, *SOURCE_KEYS, "line", "title", "extra", "error"}
+    carry = INPUT_FIELDS in keep
+    return {k: v for k, v in record.items() if k in keep or (carry and k not in ours)}
 
 
 class Worker:

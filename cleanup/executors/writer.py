@@ -50,11 +50,24 @@ def input_key(item: Article | ReadError, fingerprint: str) -> str | None:
     h.update(fingerprint.encode())
     h.update(
         json.dumps(
-            [item.id, item.source, item.line, item.title, item.extra, item.decode_note], sort_keys=True, default=str
+            [
+                item.id,
+                item.source,
+                item.line,
+                item.title,
+                item.extra,
+                item.decode_note,
+                item.source_lang,
+                item.source_problem,
+            ],
+            sort_keys=True,
+            default=str,
         ).encode()
     )
     h.update(b"\0")
     h.update(item.text.encode("utf-8", "surrogatepass"))
+    if item.source_text is not None:
+        h.update(b"\0source\0" + item.source_text.encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
 

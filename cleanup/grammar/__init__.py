@@ -44,6 +44,9 @@ class GrammarConfig:
     """The `grammar:` sections of the rule files (rules/grammar.yaml, then the user's)."""
 
     disabled: dict[str, list[str]] = field(default_factory=dict)  # backend -> its rules switched off
+    # backend -> the rules that run (`<backend>_enabled` + `<backend>_core` +
+    # `<backend>_also_enabled`), for a backend configured up front; empty: all its defaults
+    enabled: dict[str, list[str]] = field(default_factory=dict)
     spelling_rules: list[str] = field(default_factory=list)  # rules whose findings are misspellings
     repetition_rules: list[str] = field(default_factory=list)  # rules that honour the doubling allow-list
     unsafe_fix_allowlist: list[str] = field(default_factory=list)  # `backend:Rule` applied with --unsafe-fixes
@@ -51,6 +54,9 @@ class GrammarConfig:
     severity: dict[str, Severity] = field(default_factory=dict)  # `backend:Rule` -> severity, overriding both
 
     LIST_KEYS = ("spelling_rules", "repetition_rules", "unsafe_fix_allowlist", "warning_rules")
+    # the parts of a backend's rule set: the curated list (scripts/harper_lints.py), the
+    # general-purpose core kept whatever the data shows, and what a project adds
+    SET_PARTS = ("enabled", "core", "also_enabled")
 
     def severity_of(self, rule: str) -> Severity:
         """A grammar finding's severity: its override, `warning` for the rules that earned it
@@ -63,7 +69,12 @@ class GrammarConfig:
     def from_sections(cls, sections: list[tuple[Path, dict[str, Any]]]) -> GrammarConfig:
         """Later sections override earlier ones key by key (`severity` rule by rule)."""
         config = cls()
-        known = [f"{name}_disabled" for name in GRAMMAR_BACKENDS if name != "none"] + list(cls.LIST_KEYS) + ["severity"]
+        known = [f"{name}_disabled" for name in GRAMMAR_BACKENDS if name != "none"]
+        # a backend whose rule set is chosen up front (Harper): the set, in three parts
+        sets = [n for n, spec in GRAMMAR_BACKENDS.items() if spec.rule_set]
+        known += [f"{n}_{part}" for n in sets for part in cls.SET_PARTS]
+        known += list(cls.LIST_KEYS) + ["severity"]
+        parts: dict[str, dict[str, list[str]]] = {}
         for path, data in sections:
             for key, value in data.items():
                 if key not in known:
@@ -87,8 +98,15 @@ class GrammarConfig:
                     raise GrammarConfigError(f"{path}: `grammar.{key}` must be a list of rule names")
                 if key.endswith("_disabled"):
                     config.disabled[key[: -len("_disabled")]] = list(value)
+                elif key.split("_", 1)[0] in sets:
+                    backend, part = key.split("_", 1)
+                    parts.setdefault(backend, {})[part] = list(value)
                 else:
                     setattr(config, key, list(value))
+        for backend, chosen in parts.items():
+            rules = sorted({r for part in cls.SET_PARTS for r in chosen.get(part, [])})
+            if rules:
+                config.enabled[backend] = rules
         return config
 
 
@@ -113,6 +131,7 @@ class BackendSpec:
     build: Callable[[GrammarConfig, Options], Backend]
     cache_key: Callable[[GrammarConfig, Options], str]
     rule_names: Callable[[], list[str]] | None = None  # None: not known before it runs (a server's)
+    rule_set: bool = False  # its rules are chosen up front (`<name>_enabled` …): only those run
 
 
 GRAMMAR_BACKENDS: Registry[BackendSpec] = Registry("grammar backend")
@@ -131,7 +150,7 @@ class NoneBackend:
 def _harper(config: GrammarConfig, options: Options) -> Backend:
     from cleanup.grammar.harper import HarperBackend
 
-    return HarperBackend(config.disabled.get("harper", []))
+    return HarperBackend(config.disabled.get("harper", []), config.enabled.get("harper"))
 
 
 def _languagetool(config: GrammarConfig, options: Options) -> Backend:
@@ -149,7 +168,10 @@ def _harper_rule_names() -> list[str]:
 
 
 def _harper_key(config: GrammarConfig, options: Options) -> str:
-    return f"harper {package_version('harper-py')} disabled={','.join(sorted(config.disabled.get('harper', [])))}"
+    key = f"harper {package_version('harper-py')} disabled={','.join(sorted(config.disabled.get('harper', [])))}"
+    if config.enabled.get("harper"):
+        key += f" enabled={','.join(config.enabled['harper'])}"
+    return key
 
 
 def _languagetool_key(config: GrammarConfig, options: Options) -> str:
@@ -165,6 +187,7 @@ GRAMMAR_BACKENDS.register(
         build=_harper,
         cache_key=_harper_key,
         rule_names=_harper_rule_names,
+        rule_set=True,
     ),
 )
 GRAMMAR_BACKENDS.register(

@@ -9,6 +9,7 @@ of articles opens in seconds. The data is streamed record by record: memory stay
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -17,9 +18,12 @@ from importlib import resources
 from pathlib import Path
 from typing import IO, Any
 
+from cleanup.decisions import record_hash
 from cleanup.output import keep_mode, printable, read_records
 
 REPORT_FIELDS = ("id", "source", "verdict", "language", "original", "edits", "findings", "error", "line")
+# an article checked against its source also brings what the side-by-side view needs
+BILINGUAL_FIELDS = ("text", "source_text", "source_lang", "alignment")
 
 
 def _asset(name: str) -> str:
@@ -54,7 +58,23 @@ def iter_report_records(path: Path) -> Iterator[dict[str, Any]]:
             yield {"id": f"{path.name}:{lineno}", "source": str(path), "error": f"{path}:{lineno}: {err}"}
             continue
         assert rec is not None
-        yield {k: rec[k] for k in REPORT_FIELDS if k in rec}
+        fields = REPORT_FIELDS + BILINGUAL_FIELDS if "source_text" in rec else REPORT_FIELDS
+        out = {k: rec[k] for k in fields if k in rec}
+        if isinstance(rec.get("text"), str):
+            # what an editor's decisions are checked against (`cleanup apply`), and the
+            # headline the index shows
+            out["hash"] = record_hash(rec)
+            out["headline"] = headline(rec["text"])
+        yield out
+
+
+def headline(text: str, limit: int = 100) -> str:
+    """The article's first non-empty line, shortened."""
+    for line in text.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line if len(line) <= limit else line[: limit - 1] + "…"
+    return ""
 
 
 def render_report(records_path: Path, fh: IO[str], title: str | None = None) -> int:
@@ -65,12 +85,16 @@ def render_report(records_path: Path, fh: IO[str], title: str | None = None) -> 
     fh.write(before.replace("{{TITLE}}", _escape_html(title)).replace("{{CSS}}", _asset("report.css")))
     fh.write("[")
     count = 0
+    # the report's own key: the browser keeps an editor's decisions under it
+    content = hashlib.sha256()
     for rec in iter_report_records(records_path):
         if count:
             fh.write(",\n")
         fh.write(_safe_json(rec))
+        content.update(str(rec.get("hash") or rec.get("id", "")).encode("utf-8", "surrogatepass"))
         count += 1
     fh.write("]")
+    after = after.replace("/*REPORT_KEY*/", json.dumps(content.hexdigest()[:16]))
     fh.write(after.replace("{{JS}}", _asset("report.js")))
     return count
 

@@ -214,7 +214,21 @@ def parse_rule(raw: Any, where: str, kinds=None) -> Rule:
                 f"{where}: unknown field `examples.{key}`{closest(str(key), list(EXAMPLE_KEYS))} (known: flag, pass, fix)"
             )
     for key in ("flag", "pass"):
-        if not isinstance(examples.get(key, []), list) or not all(isinstance(t, str) for t in examples.get(key, [])):
+        items = examples.get(key, [])
+        if kind.stage == "fidelity":
+            # a fidelity rule judges a text against its source: each example gives both
+            if not isinstance(items, list) or not all(
+                isinstance(t, dict)
+                and isinstance(t.get("source"), str)
+                and isinstance(t.get("text"), str)
+                and set(t) <= {"source", "text", "source_lang", "glossary"}
+                for t in items
+            ):
+                raise RuleError(
+                    f"{where}: field `examples.{key}` must be a list of mappings with `source` and `text` "
+                    "(and optionally `source_lang`, `glossary`)"
+                )
+        elif not isinstance(items, list) or not all(isinstance(t, str) for t in items):
             raise RuleError(f"{where}: field `examples.{key}` must be a list of texts")
     for j, pair in enumerate(examples.get("fix", []) or []):
         if not (
@@ -243,7 +257,10 @@ def parse_rule(raw: Any, where: str, kinds=None) -> Rule:
         detector=detector_name,
         skip_quotes=bool(raw.get("skip_quotes", False)),
         keep_finding=bool(raw.get("keep_finding", False)),
+        stage=kind.stage,
     )
+    if kind.stage == "fidelity" and fix is not FixSafety.NONE:
+        raise RuleError(f"{where}: field `fix`: a fidelity rule reports, it cannot fix (use `fix: none`)")
     try:
         rule.matcher = kind.build(where=where, **params)
     except RuleError:

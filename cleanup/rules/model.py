@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 from cleanup.model import FixSafety, Hit, Severity
 
 if TYPE_CHECKING:  # pragma: no cover
+    from cleanup.bilingual import Bilingual
+    from cleanup.glossary import Glossary
     from cleanup.lexicon import Lexicon
+    from cleanup.stages.language import LanguageDetector
 
 
 class RuleError(Exception):
@@ -77,6 +80,7 @@ class Rule:
     skip_quotes: bool = False
     keep_finding: bool = False  # a finding stays after the fix (e.g. content is missing)
     matcher: Matcher | None = None
+    stage: str = "artifacts"  # the stage that runs it (its kind's): `artifacts` or `fidelity`
 
     def find(self, text: str, ctx: Context) -> list[Hit]:
         return self.matcher.find(text, ctx) if self.matcher is not None else []
@@ -127,6 +131,10 @@ class Context:
     skip_spans: list[tuple[int, int]] = field(default_factory=list)  # e.g. paragraphs already flagged
     lexicon: Lexicon | None = None
     memo: dict[Any, Any] = field(default_factory=dict)  # scans several rules share, per text
+    source: Bilingual | None = None  # the fidelity stage's: the source text aligned with this one
+    glossary: Glossary | None = None  # --glossary
+    target_lang: str = "en"
+    language: LanguageDetector | None = None  # langdetect, for rules that must ask
 
     def in_skip_span(self, start: int, end: int) -> bool:
         if not self.skip_spans:

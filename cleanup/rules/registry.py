@@ -53,6 +53,9 @@ class RuleKind:
     build: Callable[..., Matcher]
     params_at_top: bool = True
     examples_doc: list[str] = field(default_factory=list)
+    # the stage that runs the kind's rules: `artifacts` (the text alone) or `fidelity` (the
+    # text against its source; examples then give both: `{source: ..., text: ...}`)
+    stage: str = "artifacts"
 
 
 RULE_KINDS: Registry[RuleKind] = Registry("rule kind")
@@ -74,11 +77,13 @@ def rule_kind(name: str, params: dict[str, Param]):
     return register
 
 
-def detector(name: str, params: dict[str, Param]):
+def detector(name: str, params: dict[str, Param], stage: str = "artifacts"):
     """Register a detector (`kind: detector`, `detector: NAME`, `params: {...}` in a rule file)."""
 
     def register(cls):
-        RULE_KINDS.register(f"detector:{name}", RuleKind(name, _doc(cls), params, cls, params_at_top=False))
+        RULE_KINDS.register(
+            f"detector:{name}", RuleKind(name, _doc(cls), params, cls, params_at_top=False, stage=stage)
+        )
         return cls
 
     return register

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from cleanup.stages.artifacts import ArtifactsStage
+from cleanup.stages.fidelity import FidelityStage
 from cleanup.stages.grammar import GrammarStage
 from cleanup.stages.language import LanguageStage
 from cleanup.stages.markup import MarkupStage
@@ -34,6 +35,7 @@ STAGES: tuple[type[Stage], ...] = (
     NormalizeStage,
     LanguageStage,
     ArtifactsStage,
+    FidelityStage,
     GrammarStage,
 )
 

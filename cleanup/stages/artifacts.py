@@ -14,6 +14,8 @@ from cleanup.document import Document, SpanIndex
 from cleanup.model import Finding, FixMode, Hit, Severity
 from cleanup.rules import Context, Rule, RuleSet
 from cleanup.rules.matching import quote_spans
+from cleanup.stages.language import STAGE as LANGUAGE
+from cleanup.stages.language import LanguageStage
 from cleanup.stages.normalize import tidy_whitespace
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -23,12 +25,13 @@ STAGE = "artifacts"
 MAX_ROUNDS = 3
 
 
-def finding_for(rule: Rule, hit: Hit, start: int | None = None, end: int | None = None) -> Finding:
+def finding_for(rule: Rule, hit: Hit, start: int | None = None, end: int | None = None, stage: str = STAGE) -> Finding:
     message = rule.message if not hit.message else f"{rule.message} ({hit.message})"
     s = hit.start if start is None else start
     e = hit.end if end is None else end
     severity = rule.severity if hit.severity is None or hit.severity.rank > rule.severity.rank else hit.severity
-    return Finding(STAGE, rule.id, severity, s, e, "", message, list(hit.suggestions))
+    source_start, source_end = hit.source_span if hit.source_span is not None else (None, None)
+    return Finding(stage, rule.id, severity, s, e, "", message, list(hit.suggestions), source_start, source_end)
 
 
 def run_rule(doc: Document, rule: Rule, ctx: Context, fix_mode: FixMode, sticky: set[int] | None = None) -> None:
@@ -97,13 +100,18 @@ class ArtifactsStage:
         ruleset = self.ruleset
         fix_mode = self.fix_mode
         sticky: set[int] = set()
-        rules = ruleset.rules
+        ours = [r for r in ruleset.rules if r.stage == STAGE]
+        rules = ours
+        round_start = len(doc.edits)
         for round_no in range(MAX_ROUNDS):
             edits_before = len(doc.edits)
             if round_no:
-                rules = [r for r in ruleset.rules if fix_mode.allows(r.fix)]
+                rules = [r for r in ours if fix_mode.allows(r.fix)]
                 again = {r.id for r in rules}
                 doc.findings = [f for f in doc.findings if f.stage != STAGE or f.rule not in again or id(f) in sticky]
+                if any("\n" in e.before or "\n" in e.after for e in doc.edits[round_start:]):
+                    self._judge_paragraphs_again(doc)
+            round_start = len(doc.edits)
             ctx = Context(ruleset.names, self._foreign_paragraphs(doc), self.resources.lexicon)
             for rule in rules:
                 run_rule(doc, rule, ctx, fix_mode, sticky)
@@ -115,6 +123,13 @@ class ArtifactsStage:
                 break
         else:
             doc.not_converged(STAGE, MAX_ROUNDS, "the artifact fixes")
+
+    def _judge_paragraphs_again(self, doc: Document) -> None:
+        """The last round joined or removed lines (a broken line, an assistant's line): the
+        paragraphs are not the ones the language stage judged, and a rule that skips foreign
+        paragraphs must skip the ones a second cleaning would see (cleaning is idempotent)."""
+        doc.findings = [f for f in doc.findings if not (f.stage == LANGUAGE and f.rule == "foreign-paragraph")]
+        doc.language = LanguageStage(self.resources).facts(doc)
 
     @staticmethod
     def _foreign_paragraphs(doc: Document) -> list[tuple[int, int]]:

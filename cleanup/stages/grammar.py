@@ -26,6 +26,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from cleanup.resources import Resources
 
 STAGE = "grammar"
+# findings that say a span is not English prose (the language and fidelity stages'): a
+# paragraph they cover whole is not grammar-checked
+NOT_PROSE_RULES = frozenset({"foreign-paragraph", "untranslated-segment"})
 _PARAGRAPH = re.compile(r"[^\n]+")
 
 _WORD_AT = re.compile(r"[\w’'-]+")
@@ -132,11 +135,22 @@ class GrammarStage:
         taken = SpanIndex((f.start, f.end) for f in doc.findings if f.stage != STAGE)
         prefix = res.options.grammar + ":"
         changes: list[Hit] = []
-        paragraphs = [m for m in _PARAGRAPH.finditer(text) if m.group().strip()]
+        # a paragraph already reported as another language (or passed through untranslated)
+        # is not English prose: the checker would only report its every word
+        foreign = SpanIndex((f.start, f.end) for f in doc.findings if f.rule in NOT_PROSE_RULES)
+        paragraphs = [
+            m for m in _PARAGRAPH.finditer(text) if m.group().strip() and not foreign.contains(m.start(), m.end())
+        ]
         stats.paragraphs += len(paragraphs)
         results: dict[int, list[Hit]] = {}
         missing = []
+        first_of: dict[str, int] = {}  # a paragraph repeated in the article is checked once
+        repeats: list[tuple[int, int]] = []
         for i, m in enumerate(paragraphs):
+            if m.group() in first_of:
+                repeats.append((i, first_of[m.group()]))
+                continue
+            first_of[m.group()] = i
             cached = cache.get(backend_key, m.group()) if cache is not None else None
             if cached is None:
                 missing.append(i)
@@ -168,6 +182,8 @@ class GrammarStage:
                 results[i] = lints
                 if cache is not None:
                     cache.put(backend_key, paragraphs[i].group(), [x.to_list() for x in lints])
+        for i, first in repeats:
+            results[i] = results.get(first, [])
         for i, m in enumerate(paragraphs):
             for lint in results[i]:
                 start, end = m.start() + lint.start, m.start() + lint.end

@@ -21,8 +21,10 @@ if TYPE_CHECKING:  # pragma: no cover
 STAGE = "markup"
 MARKDOWN = "markdown"
 
+# a scheme starts a URL whatever stands before it (no \b: `0https://…` must be protected the same
+# whether or not an invisible control character, removed later, stood between)
 _URL = re.compile(
-    r"\b(?:https?|ftp)://[^\s<>\"'“”]+[^\s<>\"'“”.,;:!?)\]]|\bwww\.[a-z0-9-]+\.[^\s<>\"'“”]*[^\s<>\"'“”.,;:!?)\]]",
+    r"(?:https?|ftp)://[^\s<>\"'“”]+[^\s<>\"'“”.,;:!?)\]]|\bwww\.[a-z0-9-]+\.[^\s<>\"'“”]*[^\s<>\"'“”.,;:!?)\]]",
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")

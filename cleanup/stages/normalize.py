@@ -86,25 +86,34 @@ def ftfy_changes(text: str, config: Any) -> list[Hit]:
         fixed, steps = ftfy.fix_and_explain(line, config=config)
         if fixed == line:
             continue
-        # trim the common prefix and suffix so the edit covers only what changed
-        p = 0
-        limit = min(len(line), len(fixed))
-        while p < limit and line[p] == fixed[p]:
-            p += 1
-        s = 0
-        while s < limit - p and line[-1 - s] == fixed[-1 - s]:
-            s += 1
         step_names = ", ".join(name for _kind, name in steps or [])
-        changes.append(
-            Hit(
-                m.start() + p,
-                m.end() - s,
-                fixed[p : len(fixed) - s],
-                f"ftfy: {step_names}" if step_names else "ftfy",
-                rule="ftfy",
-            )
-        )
+        message = f"ftfy: {step_names}" if step_names else "ftfy"
+        for start, end, replacement in _hunks(line, fixed):
+            changes.append(Hit(m.start() + start, m.start() + end, replacement, message, rule="ftfy"))
     return changes
+
+
+def _hunks(line: str, fixed: str) -> list[tuple[int, int, str]]:
+    """What ftfy changed in a line, as separate pieces (start, end, replacement): a repair at
+    each end of a line must not become one edit over the URL between them, which the URL's
+    protection would then refuse whole."""
+    from difflib import SequenceMatcher
+
+    p = 0
+    limit = min(len(line), len(fixed))
+    while p < limit and line[p] == fixed[p]:
+        p += 1
+    s = 0
+    while s < limit - p and line[-1 - s] == fixed[-1 - s]:
+        s += 1
+    old, new = line[p : len(line) - s], fixed[p : len(fixed) - s]
+    if len(old) + len(new) > 4000:  # a long run: one edit (SequenceMatcher is quadratic)
+        return [(p, len(line) - s, new)]
+    hunks = []
+    for op, a0, a1, b0, b1 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op != "equal":
+            hunks.append((p + a0, p + a1, new[b0:b1]))
+    return hunks
 
 
 def tidy_whitespace(doc: Document, stage: str = STAGE) -> None:

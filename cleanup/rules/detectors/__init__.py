@@ -4,6 +4,7 @@ its matcher classes with `@detector(name, params)`; a rule file uses one with
 
 from cleanup.rules.detectors import (  # noqa: F401  (registration)
     assistant_leaks,
+    fidelity,
     foreign,
     fused_words,
     hidden,

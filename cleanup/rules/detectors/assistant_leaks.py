@@ -159,7 +159,8 @@ class AssistantLeaks:
         own = self.self_reference.search(sentence, timeout=1.0)
         if own and (own.start() <= OPENING_CHARS or self.first_person.search(sentence)):
             return True
-        if own or self.weak.search(sentence, timeout=1.0):
+        # a weak signal counts only in a short fragment: a longer sentence is not searched
+        if own or (len(_WORD.findall(sentence)) <= self.fragment_words and self.weak.search(sentence, timeout=1.0)):
             coverage, n = self._coverage(sentence)
             return n <= self.fragment_words and coverage >= self.fragment_coverage
         return False

@@ -91,6 +91,9 @@ class FusedWords:
     ):
         self.func = {w.lower() for w in function_words}
         self.endings = sorted(self.func, key=lambda w: (-len(w), w))  # the longest ending first
+        # the endings' lengths, longest first: a token's candidate endings are a few slices
+        # looked up in `func`, not one `endswith` per function word (most tokens have none)
+        self.ending_lengths = sorted({len(w) for w in self.func}, reverse=True)
         self.glue = self.func | PRONOUNS
         self.unknown_below = unknown_below
         self.typo_below = typo_below
@@ -215,11 +218,14 @@ class FusedWords:
                 continue  # used twice the same way: a name or a term
             if _quoted_as_term(text, m.start(), m.end()):
                 continue
+            if ctx.in_skip_span(m.start(), m.end()):
+                continue  # a paragraph in another language: `damit` is German, not `dam it`
+            endings = [token[-n:] for n in self.ending_lengths if len(token) - n >= 2 and token[-n:] in self.func]
+            if not endings:
+                continue
             best = None
             zipf_token = ctx.zipf(token.lower())
-            for function_word in self.endings:
-                if not token.endswith(function_word) or len(token) - len(function_word) < 2:
-                    continue
+            for function_word in endings:
                 prefix = token[: -len(function_word)]
                 if prefix[0].islower() and not prefix.islower():
                     continue  # `iPhoneto`: not a shape of fusion we can split safely
