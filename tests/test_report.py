@@ -222,3 +222,108 @@ def test_editor_round_trip_decide_in_the_report_then_apply(browser, tmp_path, mo
     # the other articles are untouched
     for rid in set(records) - {fused["id"], attributed["id"]}:
         assert after[rid] == records[rid]
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def tracked_texts(docx_path: Path) -> dict[str, tuple[str, str]]:
+    """Per article heading: (text with every change accepted, text with every change rejected),
+    read from the document's own OOXML."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    body = ElementTree.fromstring(zipfile.ZipFile(docx_path).read("word/document.xml")).find(f"{W}body")
+    articles: dict[str, tuple[list, list]] = {}
+    current = None
+    for p in body.iter(f"{W}p"):
+        style = p.find(f"{W}pPr/{W}pStyle")
+        text = "".join(t.text or "" for t in p.iter(f"{W}t"))
+        if style is not None and style.get(f"{W}val", "").lower().startswith("heading"):
+            current = articles[text] = ([], [])
+            continue
+        if current is None:
+            continue
+        accepted, rejected = [], []
+        for el in p.iter():
+            if el.tag == f"{W}t":
+                inside_ins = any(a.tag == f"{W}ins" for a in ancestors(p, el))
+                accepted.append(el.text or "")
+                if not inside_ins:
+                    rejected.append(el.text or "")
+            elif el.tag == f"{W}delText":
+                rejected.append(el.text or "")
+        mark = p.find(f"{W}pPr/{W}rPr")
+        kind = (
+            None
+            if mark is None
+            else ("del" if mark.find(f"{W}del") is not None else "ins" if mark.find(f"{W}ins") is not None else None)
+        )
+        current[0].append(("".join(accepted), kind != "del"))
+        current[1].append(("".join(rejected), kind != "ins"))
+
+    def join(paragraphs):
+        out = []
+        for i, (text, breaks) in enumerate(paragraphs):
+            out.append(text)
+            if breaks and i + 1 < len(paragraphs):
+                out.append("\n")
+        return "".join(out)
+
+    return {k: (join(a), join(r)) for k, (a, r) in articles.items()}
+
+
+def ancestors(root, el):
+    parents = {c: p for p in root.iter() for c in p}
+    while el in parents:
+        el = parents[el]
+        yield el
+
+
+@pytest.mark.slow
+def test_word_report_tracks_every_edit_and_libreoffice_reads_it(tmp_path):
+    """`report --format docx`: Accept All gives the cleaned text, Reject All the original,
+    in the document as LibreOffice (headless, Debian's) reads and saves it again; each edit
+    carries one comment naming its rule."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+    pytest.importorskip("docx")
+    import subprocess
+    import zipfile
+
+    out = tmp_path / "out"
+    run_to(out, [str(SEEDS)])
+    records = [json.loads(line) for line in (out / "cleaned.jsonl").read_text(encoding="utf-8").splitlines()]
+    r = CliRunner().invoke(main, ["report", str(out / "cleaned.jsonl"), "--format", "docx"])
+    assert r.exit_code == 0, r.output
+    edits = sum(len(rec["edits"]) for rec in records)
+    assert f"{edits} tracked change(s)" in r.output
+    written = out / "report.docx"
+    lo = tmp_path / "lo"
+    profile = (tmp_path / "profile").as_uri()
+    proc = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(lo),
+            str(written),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode == 0 and (lo / "report.docx").is_file(), proc.stderr
+    for path in (written, lo / "report.docx"):
+        texts = tracked_texts(path)
+        for rec in records:
+            accepted, rejected = texts[rec["id"]]
+            assert accepted == rec["text"], (path, rec["id"])
+            assert rejected == rec["original"], (path, rec["id"])
+        comments = zipfile.ZipFile(path).read("word/comments.xml").decode("utf-8")
+        assert comments.count("<w:comment ") == edits, path
+        assert "fused-word" in comments and 'w:author="cleanup"' in comments

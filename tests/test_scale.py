@@ -83,3 +83,29 @@ def test_dask_local_cluster_gives_the_local_records_and_skips_finished_shards(co
     again = json.loads((out / "summary.json").read_text())
     assert again["shards_skipped"] == summary["shards"] - 2
     assert (out / "cleaned.jsonl").read_bytes() == (tmp_path / "local" / "cleaned.jsonl").read_bytes()
+
+
+def test_a_small_corpus_is_cut_so_every_dask_worker_has_work(tmp_path):
+    """A corpus smaller than one default shard (4 MB, 64 files) still gives each worker
+    several shards: one shard for two workers left one idle (Dask took 1.8x -j 2's time)."""
+    from cleanup.executors.dask import MIN_SHARD_BYTES, SHARDS_PER_WORKER, plan_shards
+
+    big = tmp_path / "big.jsonl"
+    line = json.dumps({"id": "x", "text": "A sentence of the article. " * 40}) + "\n"
+    with open(big, "w", encoding="utf-8") as fh:
+        for i in range(800):
+            fh.write(line.replace('"x"', f'"a{i}"'))
+    size = big.stat().st_size
+    assert 4 * MIN_SHARD_BYTES < size < 4 * 1024 * 1024  # one default shard
+    shards = plan_shards([str(big)], "fp", workers=2)
+    assert len(shards) >= min(2 * SHARDS_PER_WORKER, size // MIN_SHARD_BYTES) - 1
+    assert shards[0].start == 0 and shards[-1].end == size
+    assert all(a.end == b.start for a, b in zip(shards, shards[1:]))  # contiguous, on line ends
+    assert len(plan_shards([str(big)], "fp", workers=2, shard_bytes=size // 2)) == len(shards)  # cut finer
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    for i in range(20):
+        (folder / f"{i:02d}.txt").write_text(f"Article {i}.\n")
+    shards = plan_shards([str(folder)], "fp", workers=2)
+    assert len(shards) == 20  # fewer files than 2 x SHARDS_PER_WORKER: one shard each
+    assert sum(len(s.files) for s in shards) == 20

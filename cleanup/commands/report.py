@@ -16,13 +16,28 @@ from cleanup.commands.base import main
     "--output",
     default=None,
     type=click.Path(dir_okay=False),
-    help="Where to write (default: report.html beside RECORDS; stdout for md).",
+    help="Where to write (default: report.html or report.docx beside RECORDS; stdout for md).",
 )
-@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["html", "md", "docx"]), default="html", show_default=True)
 def report(records, output, fmt) -> None:
-    """Write the editors' report of a cleaned.jsonl: self-contained HTML, or Markdown."""
+    """Write the editors' report of a cleaned.jsonl: self-contained HTML, Markdown, or a Word
+    document with every edit as a tracked change (docx: pip install 'newsroom-cleanup[docx]')."""
     from cleanup.report.html import write_report
     from cleanup.report.markdown import markdown_report
+
+    if fmt == "docx":
+        from cleanup.report.docx import write_docx
+
+        target = Path(output) if output else Path(records).with_name("report.docx")
+        try:
+            articles, edits, _ = write_docx(Path(records), target)
+        except ImportError as exc:
+            click.echo(f"error: {exc}", err=True)
+            raise SystemExit(2) from None
+        if articles == 0:
+            click.echo(f"warning: {records} holds no cleaned records: the document is empty", err=True)
+        click.echo(f"wrote {target}: {articles} article(s), {edits} tracked change(s)")
+        return
 
     if fmt == "md":
         text = markdown_report(Path(records))
