@@ -191,19 +191,27 @@ def _sentences_within(spans: list[Span], outer: Span) -> list[Span]:
     return [s for s in spans if outer.start <= s.start < outer.end]
 
 
-@detector(
-    "source_omission",
-    {
-        "min_chars": Param((int,), 15, "source characters a missing piece must have to be reported"),
-        "max_delta": Param((float, int), 2.0, "a bead whose length deviation is below minus this is reported"),
+def _length_params(side: str, other: str, short: str, merged: str) -> dict[str, Param]:
+    """The parameters of the two length detectors, which mirror each other (a missing source
+    piece, an added target piece)."""
+    return {
+        "min_chars": Param((int,), 15, f"{side} characters a piece must have to be reported as {short}"),
+        "max_delta": Param(
+            (float, int),
+            2.0,
+            f"a bead whose length deviation is {'below minus' if side == 'source' else 'above'} this is reported",
+        ),
         "merge_delta": Param(
             (float, int),
             0.6,
-            "a merged bead (several source sentences, one target sentence) this much too short is reported when leaving one source sentence out explains its length better",
+            f"a {merged} bead (several {side} sentences, one {other} sentence) this much too "
+            f"{'short' if side == 'source' else 'long'} is reported when leaving one {side} sentence "
+            "out explains its length better",
         ),
-    },
-    stage=STAGE,
-)
+    }
+
+
+@detector("source_omission", _length_params("source", "target", "missing", "merged"), stage=STAGE)
 class SourceOmission:
     """A source sentence with no counterpart in the translation, or a translation much shorter
     than its source predicts. Gale–Church lengths decide: the aligner's beads with nothing on
@@ -289,19 +297,7 @@ class SourceOmission:
         return Span(previous.start, following.end)
 
 
-@detector(
-    "source_addition",
-    {
-        "min_chars": Param((int,), 15, "target characters an added piece must have to be reported"),
-        "max_delta": Param((float, int), 2.0, "a bead whose length deviation is above this is reported"),
-        "merge_delta": Param(
-            (float, int),
-            0.6,
-            "a split bead (one source sentence, several target sentences) this much too long is reported when leaving one target sentence out explains its length better",
-        ),
-    },
-    stage=STAGE,
-)
+@detector("source_addition", _length_params("target", "source", "added", "split"), stage=STAGE)
 class SourceAddition:
     """A target sentence with nothing in the source behind it, or a translation much longer
     than its source predicts: the mirror of `source_omission`."""
