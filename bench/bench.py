@@ -364,7 +364,7 @@ def api_vs_cli(corpus: Path, work: Path, repeat: int) -> dict:
     for i in range(repeat):
         runs["api"].append(python_script(API_SCRIPT, str(corpus), str(work / f"api-{i}.jsonl"), "1"))
         runs["cli -j 1"].append(
-            cli(["run", str(corpus), "--out", str(work / f"api-cli1-{i}"), "--no-report", "--no-cache"])[0]
+            cli(["run", str(corpus), "--out", str(work / f"api-cli1-{i}"), "-j", "1", "--no-report", "--no-cache"])[0]
         )
         if "datasets num_proc=2" in runs:
             hf = work / f"hf-{i}"

@@ -211,15 +211,19 @@ def _length_params(side: str, other: str, short: str, merged: str) -> dict[str, 
     }
 
 
+class _LengthDetector:
+    """What the two length detectors share: their parameters (`_length_params`)."""
+
+    def __init__(self, min_chars: int, max_delta: float, merge_delta: float, where: str = ""):
+        self.min_chars, self.max_delta, self.merge_delta = min_chars, float(max_delta), float(merge_delta)
+
+
 @detector("source_omission", _length_params("source", "target", "missing", "merged"), stage=STAGE)
-class SourceOmission:
+class SourceOmission(_LengthDetector):
     """A source sentence with no counterpart in the translation, or a translation much shorter
     than its source predicts. Gale–Church lengths decide: the aligner's beads with nothing on
     the target side, a bead far shorter than the article's own ratio, and a merge of source
     sentences that is better explained by one of them being left out."""
-
-    def __init__(self, min_chars: int, max_delta: float, merge_delta: float, where: str = ""):
-        self.min_chars, self.max_delta, self.merge_delta = min_chars, float(max_delta), float(merge_delta)
 
     def find(self, text: str, ctx: Context) -> list[Hit]:
         bi = ctx.source
@@ -298,12 +302,9 @@ class SourceOmission:
 
 
 @detector("source_addition", _length_params("target", "source", "added", "split"), stage=STAGE)
-class SourceAddition:
+class SourceAddition(_LengthDetector):
     """A target sentence with nothing in the source behind it, or a translation much longer
     than its source predicts: the mirror of `source_omission`."""
-
-    def __init__(self, min_chars: int, max_delta: float, merge_delta: float, where: str = ""):
-        self.min_chars, self.max_delta, self.merge_delta = min_chars, float(max_delta), float(merge_delta)
 
     def find(self, text: str, ctx: Context) -> list[Hit]:
         bi = ctx.source
