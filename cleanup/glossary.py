@@ -41,21 +41,21 @@ class Term:
 class Glossary:
     terms: list[Term]
     path: str = ""
-    _source_patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, repr=False)
-    _target_patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, repr=False)
+    _patterns: dict[tuple[str, str], re.Pattern[str]] = field(default_factory=dict, repr=False)
 
     def source_pattern(self, term: str) -> re.Pattern[str]:
-        pattern = self._source_patterns.get(term)
-        if pattern is None:
-            pattern = re.compile(rf"(?<!\w){re.escape(term)}\w{{0,{INFLECTION}}}(?!\w)", re.IGNORECASE)
-            self._source_patterns[term] = pattern
-        return pattern
+        """A source term at a word start, inflected by up to INFLECTION letters."""
+        return self._pattern(term, rf"\w{{0,{INFLECTION}}}")
 
     def target_pattern(self, term: str) -> re.Pattern[str]:
-        pattern = self._target_patterns.get(term)
+        """A target term, or its plural or possessive."""
+        return self._pattern(term, r"(?:s|es|'s|’s)?")
+
+    def _pattern(self, term: str, ending: str) -> re.Pattern[str]:
+        pattern = self._patterns.get((term, ending))
         if pattern is None:
-            pattern = re.compile(rf"(?<!\w){re.escape(term)}(?:s|es|'s|’s)?(?!\w)", re.IGNORECASE)
-            self._target_patterns[term] = pattern
+            pattern = re.compile(rf"(?<!\w){re.escape(term)}{ending}(?!\w)", re.IGNORECASE)
+            self._patterns[(term, ending)] = pattern
         return pattern
 
     def required_for(self, source_term: str) -> list[Term]:

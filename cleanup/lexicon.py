@@ -43,27 +43,26 @@ class Lexicon:
     def zipf(self, word: str, lang: str = "en") -> float:
         key = (word, lang)
         value = self._zipf.get(key)
-        if value is not None:
-            return value
-        tables = self.tables() if lang == "en" else None
-        if tables is not None:
-            value = tables.zipf(word)
+        if value is None:
+            value = self._look_up(word, lang)
             if len(self._zipf) >= MEMO_LIMIT:
                 self._zipf.clear()
             self._zipf[key] = value
-            return value
+        return value
+
+    def _look_up(self, word: str, lang: str) -> float:
+        """English from the tables; otherwise the results cache, then wordfreq itself."""
+        tables = self.tables() if lang == "en" else None
+        if tables is not None:
+            return tables.zipf(word)
         cached = self.cache.get(WORDFREQ_KEY, f"{lang}\0{word}") if self.cache is not None else None
         if cached is not None:
-            value = float(cached)
-        else:
-            from wordfreq import zipf_frequency  # heavy: loaded on first use only
+            return float(cached)
+        from wordfreq import zipf_frequency  # heavy: loaded on first use only
 
-            value = zipf_frequency(word, lang, wordlist="large" if lang == "en" else "small")
-            if self.cache is not None:
-                self.cache.put(WORDFREQ_KEY, f"{lang}\0{word}", value)
-        if len(self._zipf) >= MEMO_LIMIT:
-            self._zipf.clear()
-        self._zipf[key] = value
+        value = zipf_frequency(word, lang, wordlist="large" if lang == "en" else "small")
+        if self.cache is not None:
+            self.cache.put(WORDFREQ_KEY, f"{lang}\0{word}", value)
         return value
 
     def ending_share(self, ending: str) -> float:
