@@ -167,9 +167,22 @@ class Document:
         self.findings = kept
 
     def add_finding(self, finding: Finding) -> None:
-        if self.touches_protected(finding.start, finding.end):
+        if self.flags_protected(finding.start, finding.end):
             return  # code, a URL, markup: not prose, never flagged
         self.findings.append(finding)
+
+    def flags_protected(self, start: int, end: int) -> bool:
+        """Would a finding on [start, end) point at code, a URL or markup? It does when it lies
+        inside a protected span or cuts one; a finding around a whole URL (a paragraph in
+        another language that cites a web address) is about the prose, and stands — else a
+        paragraph's verdict would depend on whether its URL was recognised."""
+        if start == end or not self.protected:
+            return self.touches_protected(start, end)
+        if self._protected_index is None:
+            self._protected_index = SpanIndex((s, e) for s, e in self.protected)
+        index = self._protected_index
+        # inside one, or one crossing either boundary (strictly inside it at that point)
+        return index.contains(start, end) or index.contains(start - 1, start + 1) or index.contains(end - 1, end + 1)
 
     def not_converged(self, stage: str, rounds: int, what: str) -> None:
         """A fix loop reached its limit with the text still changing: say so (as ruff reports

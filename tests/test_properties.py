@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cleanup.model import Article
@@ -77,6 +77,9 @@ TEXT = st.lists(st.one_of(FRAGMENTS, st.text(max_size=40)), max_size=12).map("".
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(text=TEXT)
+# found at 5,000 examples: an e-mail address recognised only once a control character between
+# its parts was removed dropped the paragraph's foreign-language finding on the second pass
+@example(text="B0B0B0B0B0\x830²0¹@B.\x1fB:Russiawhere Kim Jong-wrote. a to " + "ab" * 300)
 def test_pipeline_invariants_on_arbitrary_text(pipeline_none, text):
     rec = pipeline_none.process(Article(id="h", source="h", text=text)).to_dict()
     assert "error" not in rec, rec.get("error")
